@@ -1,0 +1,2 @@
+#pragma once
+namespace hearth::gui { int run(int argc, char** argv); }

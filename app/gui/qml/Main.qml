@@ -1,0 +1,6 @@
+import QtQuick
+import QtQuick.Controls
+
+ApplicationWindow {
+    visible: true
+}
