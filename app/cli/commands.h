@@ -1,0 +1,18 @@
+#pragma once
+// Subcommands. Each takes the arguments after its name and returns the exit code:
+// 0 success, 1 runtime failure (message on stderr), 2 usage error (unknown flag, bad value).
+#include <QStringList>
+
+namespace hearth::cli {
+
+int cmdInspect(const QStringList& args);   // hearth inspect FILE.gguf [--json]
+int cmdTokenize(const QStringList& args);  // hearth tokenize --vocab FILE.gguf [--ids]
+int cmdTemplate(const QStringList& args);  // hearth template render FILE.jinja  (JSON on stdin)
+int cmdModels(const QStringList& args);    // hearth models list|pull NAME
+int cmdRun(const QStringList& args);       // hearth run -m MODEL ...
+int cmdDb(const QStringList& args);        // hearth db backup FILE
+
+// Shared helper: prints "hearth: MESSAGE" to stderr and returns code.
+int fail(int code, const QString& message);
+
+}  // namespace hearth::cli
