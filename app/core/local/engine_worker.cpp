@@ -1,0 +1,96 @@
+#include "core/local/engine_worker.h"
+
+#include <QFileInfo>
+#include <string_view>
+
+#include "core/error.h"
+#include "runtime/engine.h"
+
+namespace hearth::local {
+
+namespace {
+
+GenerationStats failedStats(const QString& message) {
+    GenerationStats stats;
+    stats.finish = FinishReason::error;
+    stats.error = message.toStdString();
+    return stats;
+}
+
+}  // namespace
+
+EngineWorker::EngineWorker(std::shared_ptr<std::atomic<bool>> abortLoad)
+    : abortLoad_(std::move(abortLoad)) {}
+
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::load(const QString& path, int threads) {
+    session_.reset();
+    model_.reset();
+    loadError_.clear();
+    LoadOptions options;
+    options.n_threads = threads;
+    options.progress = [this](float fraction) {
+        Q_EMIT loadProgress(fraction);
+        return !abortLoad_->load();
+    };
+    try {
+        model_ = Model::load(path.toStdString(), options);
+        ensureSession();
+        const auto& info = model_->info();
+        QString name = QString::fromStdString(info.name);
+        if (name.isEmpty()) name = QFileInfo(path).completeBaseName();
+        Q_EMIT loaded(name, info.context_length);
+    } catch (const std::exception& e) {
+        session_.reset();
+        model_.reset();
+        loadError_ = QString::fromUtf8(e.what());
+        Q_EMIT loadFailed(loadError_);
+    }
+}
+
+void EngineWorker::setContextSize(int tokens) {
+    if (tokens == contextSize_) return;
+    contextSize_ = tokens;
+    session_.reset();  // recreated lazily with the new size
+}
+
+void EngineWorker::ensureSession() {
+    if (session_ || !model_) return;
+    SessionOptions options;
+    options.n_ctx = contextSize_;
+    session_ = std::make_unique<Session>(model_, options);
+    Q_EMIT contextReady(session_->context_length());
+}
+
+void EngineWorker::generate(quint64 jobId, const GenerationRequest& request,
+                            const CancelFlag& cancel) {
+    if (cancel && cancel->load()) {
+        GenerationStats stats;
+        stats.finish = FinishReason::cancelled;
+        Q_EMIT finished(jobId, stats);
+        return;
+    }
+    if (!model_) {
+        Q_EMIT finished(jobId,
+                        failedStats(loadError_.isEmpty()
+                                        ? QStringLiteral("no model loaded")
+                                        : QStringLiteral("model failed to load: ") + loadError_));
+        return;
+    }
+    try {
+        ensureSession();
+        const auto stats = session_->generate(
+            request,
+            [this, jobId](std::string_view text) {
+                Q_EMIT piece(jobId,
+                             QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())));
+            },
+            cancel.get());
+        Q_EMIT finished(jobId, stats);
+    } catch (const std::exception& e) {
+        Q_EMIT finished(jobId, failedStats(QString::fromUtf8(e.what())));
+    }
+}
+
+}  // namespace hearth::local

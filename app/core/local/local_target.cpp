@@ -1,0 +1,127 @@
+#include "core/local/local_target.h"
+
+#include <QFileInfo>
+#include <QMetaObject>
+
+#include "core/local/model_files.h"
+
+namespace hearth::local {
+
+namespace {
+
+class LocalJob : public Job {
+public:
+    explicit LocalJob(CancelFlag flag) : flag_(std::move(flag)) {}
+    void cancel() override { flag_->store(true); }
+
+private:
+    CancelFlag flag_;
+};
+
+void registerTypes() {
+    static const bool once = [] {
+        qRegisterMetaType<GenerationRequest>();
+        qRegisterMetaType<GenerationStats>();
+        qRegisterMetaType<CancelFlag>();
+        return true;
+    }();
+    Q_UNUSED(once);
+}
+
+}  // namespace
+
+LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* parent)
+    : QObject(parent), id_(modelNameOrPath) {
+    registerTypes();
+    path_ = resolveModelFile(modelNameOrPath);
+    modelName_ = path_.isEmpty() ? modelNameOrPath : QFileInfo(path_).completeBaseName();
+
+    worker_ = new EngineWorker(abortLoad_);
+    worker_->moveToThread(&thread_);
+    thread_.setObjectName(QStringLiteral("engine:") + modelName_);
+
+    connect(worker_, &EngineWorker::loadProgress, this, [this](float fraction) {
+        progress_ = fraction;
+        Q_EMIT loadProgressChanged(fraction);
+    });
+    connect(worker_, &EngineWorker::loaded, this, [this](const QString& name, int trained) {
+        modelName_ = name;
+        trainedContext_ = trained;
+        progress_ = 1;
+        state_ = State::Ready;
+        Q_EMIT loadProgressChanged(1);
+        Q_EMIT stateChanged(state_);
+    });
+    connect(worker_, &EngineWorker::loadFailed, this, [this](const QString& message) {
+        error_ = message;
+        state_ = State::Failed;
+        Q_EMIT stateChanged(state_);
+    });
+    connect(worker_, &EngineWorker::contextReady, this, [this](int tokens) {
+        contextSize_ = tokens;
+        Q_EMIT contextSizeChanged(tokens);
+    });
+    thread_.start();
+
+    if (path_.isEmpty()) {
+        // Still routed through the worker so jobs get a proper error finish.
+        error_ =
+            QStringLiteral("model not found: %1 (looked in %2)").arg(modelNameOrPath, modelsDir());
+        state_ = State::Failed;
+        return;
+    }
+    QMetaObject::invokeMethod(worker_, "load", Qt::QueuedConnection, Q_ARG(QString, path_),
+                              Q_ARG(int, threads));
+}
+
+LocalTarget::~LocalTarget() {
+    abortLoad_->store(true);
+    for (const auto& flag : std::as_const(liveJobs_))
+        flag->store(true);
+    // Queued generate() calls still run, but see their flag and return at once.
+    thread_.quit();
+    thread_.wait();
+    delete worker_;
+    for (const auto& relay : std::as_const(relays_))
+        delete relay.data();
+}
+
+QString LocalTarget::displayName() const {
+    return modelName_;
+}
+
+void LocalTarget::setContextSize(int tokens) {
+    QMetaObject::invokeMethod(worker_, "setContextSize", Qt::QueuedConnection, Q_ARG(int, tokens));
+}
+
+std::shared_ptr<Job> LocalTarget::start(const GenerationRequest& request, Sink sink) {
+    const quint64 jobId = nextJobId_++;
+    auto flag = std::make_shared<std::atomic<bool>>(false);
+    liveJobs_.push_back(flag);
+
+    // The relay lives on the caller's thread; connecting with it as context makes the
+    // sink run there, whatever thread the target itself is on.
+    auto* relay = new QObject;
+    relays_.push_back(relay);
+    connect(worker_, &EngineWorker::piece, relay,
+            [jobId, onPiece = sink.onPiece](quint64 id, const QString& text) {
+                if (id == jobId && onPiece) onPiece(text);
+            });
+    connect(worker_, &EngineWorker::finished, relay,
+            [this, jobId, flag, relay, onFinished = sink.onFinished](quint64 id,
+                                                                     const GenerationStats& stats) {
+                if (id != jobId) return;
+                liveJobs_.removeOne(flag);
+                relays_.removeOne(relay);
+                relay->disconnect();
+                relay->deleteLater();
+                if (onFinished) onFinished(stats);
+            });
+
+    QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(quint64, jobId),
+                              Q_ARG(hearth::GenerationRequest, request),
+                              Q_ARG(hearth::local::CancelFlag, flag));
+    return std::make_shared<LocalJob>(flag);
+}
+
+}  // namespace hearth::local
