@@ -9,6 +9,7 @@
 
 namespace hearth::gguf {
 
+// clang-format off
 enum class GgmlType : uint32_t {
     F32 = 0, F16 = 1, Q4_0 = 2, Q4_1 = 3,
     // 4 and 5 were Q4_2 / Q4_3, removed from ggml; never reuse.
@@ -20,7 +21,14 @@ enum class GgmlType : uint32_t {
     TQ1_0 = 34, TQ2_0 = 35,
     // 36..38 were IQ4_NL_4_4 / _4_8 / _8_8 (removed).
     MXFP4 = 39,
+    NVFP4 = 40,  // 64-element blocks: four E4M3 sub-block scales + 32 bytes of E2M1 pairs
+    Q1_0 = 41,   // 128-element blocks: f16 scale + 1 bit per element
+    Q2_0 = 42,   // 64-element blocks: f16 scale + 2 bits per element
 };
+// clang-format on
+
+// One past the highest id this build knows; ids at or above it are rejected by the reader.
+inline constexpr uint32_t kGgmlTypeIdLimit = 43;
 
 struct GgmlTypeTraits {
     GgmlType type;
@@ -33,5 +41,14 @@ struct GgmlTypeTraits {
 std::optional<GgmlTypeTraits> ggml_type_traits(uint32_t id);
 const GgmlTypeTraits& ggml_type_traits(GgmlType type);
 std::string_view ggml_type_name(GgmlType type);
+
+// The enum spelling used by the GGUF tools and in `hearth inspect` ("Q4_K", "BF16").
+std::string ggml_type_upper_name(GgmlType type);
+// Inverse of either spelling, case-insensitive ("q4_k", "Q4_K"); nullopt when unknown.
+std::optional<GgmlType> ggml_type_from_name(std::string_view name);
+
+// Why an id is not a type, for error messages: "removed from ggml (was Q4_0_4_4)" or
+// "unknown". Empty for defined ids.
+std::string_view ggml_type_id_problem(uint32_t id);
 
 }  // namespace hearth::gguf

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -19,10 +20,15 @@
 
 namespace hearth::gguf {
 
+// clang-format off
 enum class ValueType : uint32_t {
     UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6, BOOL = 7,
     STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12,
 };
+// clang-format on
+
+// "UINT32", "STRING", ... (the names the GGUF tools use); "?" for ids outside the enum.
+std::string_view value_type_name(ValueType type);
 
 struct Value;
 struct Array {
@@ -30,7 +36,9 @@ struct Array {
     std::vector<Value> items;
 };
 
-// One metadata value. Integers keep their declared type in `type`.
+// One metadata value. Integers keep their declared type in `type`; the variant holds
+// uint64_t for UINT8/16/32/64, int64_t for INT8/16/32/64, double for FLOAT32/64 (a FLOAT32
+// is widened exactly), bool, std::string (raw bytes, not validated as UTF-8) or Array.
 struct Value {
     ValueType type = ValueType::UINT8;
     std::variant<uint64_t, int64_t, double, bool, std::string, Array> data;
@@ -46,7 +54,7 @@ struct TensorInfo {
     std::string name;
     std::vector<uint64_t> shape;  // ggml order: shape[0] is the contiguous (row) dimension
     GgmlType type = GgmlType::F32;
-    uint64_t offset = 0;      // relative to the start of the tensor data section
+    uint64_t offset = 0;  // relative to the start of the tensor data section
     uint64_t n_elements = 0;
     uint64_t n_bytes = 0;
     const uint8_t* data = nullptr;  // into the mapping
@@ -65,6 +73,9 @@ private:
     std::string what_;
 };
 
+// A GGUF file, parsed completely on open(): header, every metadata value and every tensor
+// info. Layout (little-endian): "GGUF", u32 version, u64 tensor count, u64 kv count, the
+// key/value entries, the tensor infos, padding to `alignment`, then the tensor data section.
 class GgufFile {
 public:
     // Throws GgufError (format) or Error (io).
@@ -101,6 +112,7 @@ private:
     uint64_t size_ = 0;
     void* map_ = nullptr;
     std::vector<std::pair<std::string, Value>> metadata_;
+    std::vector<uint64_t> metadata_offsets_;  // file offset of each key/value entry
     std::map<std::string, size_t> metadata_index_;
     std::vector<TensorInfo> tensors_;
     std::map<std::string, size_t> tensor_index_;
