@@ -39,6 +39,9 @@ enum class KvCacheType { f16, q8_0, f32 };
 struct LoadOptions {
     int n_threads = 0;  // 0 = physical cores
     std::function<bool(float fraction)> progress;  // return false to cancel loading
+    // Jinja source that replaces the file's tokenizer.chat_template (for GGUFs shipped
+    // without one, e.g. the catalog's Gemma 3). Empty = use the file's, else ChatML.
+    std::string chat_template;
 };
 
 class Model {

@@ -1,0 +1,19 @@
+#pragma once
+// Where Hearth keeps things, following the XDG base directory spec:
+//   data   $XDG_DATA_HOME/hearth   (~/.local/share/hearth)  conversations, models
+//   state  $XDG_STATE_HOME/hearth  (~/.local/state/hearth)  logs
+//   config $XDG_CONFIG_HOME/hearth (~/.config/hearth)       settings
+// HEARTH_MODELS_DIR overrides the model store (tests and shared caches use it).
+#include <QString>
+
+namespace hearth::paths {
+
+QString dataDir();
+QString stateDir();
+QString configDir();
+QString modelsDir();
+
+// Creates the directory (and parents) if needed; returns false when it cannot.
+bool ensureDir(const QString& path);
+
+}  // namespace hearth::paths
