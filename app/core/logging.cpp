@@ -1,4 +1,4 @@
-#include "logging.h"
+#include "core/logging.h"
 
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -7,7 +7,7 @@
 #include <QtGlobal>
 #include <memory>
 
-#include "paths.h"
+#include "core/paths.h"
 
 namespace hearth {
 namespace {
@@ -16,11 +16,19 @@ void routeQtMessage(QtMsgType type, const QMessageLogContext& context, const QSt
     const std::string text = message.toStdString();
     const char* category = context.category ? context.category : "qt";
     switch (type) {
-        case QtDebugMsg: spdlog::debug("[{}] {}", category, text); break;
-        case QtInfoMsg: spdlog::info("[{}] {}", category, text); break;
-        case QtWarningMsg: spdlog::warn("[{}] {}", category, text); break;
+        case QtDebugMsg:
+            spdlog::debug("[{}] {}", category, text);
+            break;
+        case QtInfoMsg:
+            spdlog::info("[{}] {}", category, text);
+            break;
+        case QtWarningMsg:
+            spdlog::warn("[{}] {}", category, text);
+            break;
         case QtCriticalMsg:
-        case QtFatalMsg: spdlog::error("[{}] {}", category, text); break;
+        case QtFatalMsg:
+            spdlog::error("[{}] {}", category, text);
+            break;
     }
 }
 

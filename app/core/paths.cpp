@@ -1,4 +1,4 @@
-#include "paths.h"
+#include "core/paths.h"
 
 #include <QDir>
 #include <QStandardPaths>
@@ -10,23 +10,32 @@ namespace {
 // in Qt 6.4, so all three are resolved the same explicit way for consistency.
 QString xdgDir(const char* variable, const char* fallbackUnderHome) {
     const QString fromEnv = qEnvironmentVariable(variable);
-    const QString base = fromEnv.isEmpty() || !QDir::isAbsolutePath(fromEnv)
-                             ? QDir::homePath() + QLatin1Char('/') + QLatin1String(fallbackUnderHome)
-                             : fromEnv;
+    const QString base =
+        fromEnv.isEmpty() || !QDir::isAbsolutePath(fromEnv)
+            ? QDir::homePath() + QLatin1Char('/') + QLatin1String(fallbackUnderHome)
+            : fromEnv;
     return base + QStringLiteral("/hearth");
 }
 
 }  // namespace
 
-QString dataDir() { return xdgDir("XDG_DATA_HOME", ".local/share"); }
-QString stateDir() { return xdgDir("XDG_STATE_HOME", ".local/state"); }
-QString configDir() { return xdgDir("XDG_CONFIG_HOME", ".config"); }
+QString dataDir() {
+    return xdgDir("XDG_DATA_HOME", ".local/share");
+}
+QString stateDir() {
+    return xdgDir("XDG_STATE_HOME", ".local/state");
+}
+QString configDir() {
+    return xdgDir("XDG_CONFIG_HOME", ".config");
+}
 
 QString modelsDir() {
     const QString override = qEnvironmentVariable("HEARTH_MODELS_DIR");
     return override.isEmpty() ? dataDir() + QStringLiteral("/models") : override;
 }
 
-bool ensureDir(const QString& path) { return QDir().mkpath(path); }
+bool ensureDir(const QString& path) {
+    return QDir().mkpath(path);
+}
 
 }  // namespace hearth::paths

@@ -1,4 +1,4 @@
-#include "models/model_catalog.h"
+#include "core/models/model_catalog.h"
 
 #include <QFile>
 #include <QJsonArray>

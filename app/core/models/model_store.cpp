@@ -1,11 +1,11 @@
-#include "models/model_store.h"
+#include "core/models/model_store.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <map>
 
+#include "core/paths.h"
 #include "gguf/gguf_file.h"
-#include "paths.h"
 
 namespace hearth {
 
@@ -63,7 +63,8 @@ QVector<InstalledModel> ModelStore::installed() const {
     QVector<InstalledModel> models;
     const QDir dir(directory_);
     const QStringList files = dir.entryList({QStringLiteral("*.gguf")}, QDir::Files, QDir::Name);
-    for (const QString& name : files) models.push_back(describe(dir.filePath(name)));
+    for (const QString& name : files)
+        models.push_back(describe(dir.filePath(name)));
     return models;
 }
 
@@ -77,16 +78,18 @@ ModelAddress ModelStore::resolve(const QString& address) const {
         return result;
     }
     if (address.contains(QLatin1String("://"))) {
-        result.error = QStringLiteral("unknown model address scheme in '%1' (expected a catalog "
-                                      "name, a .gguf path, sagemaker:// or openai+http(s)://)")
+        result.error = QStringLiteral(
+                           "unknown model address scheme in '%1' (expected a catalog "
+                           "name, a .gguf path, sagemaker:// or openai+http(s)://)")
                            .arg(address);
         return result;
     }
     if (const CatalogEntry* entry = ModelCatalog::builtin().find(address)) {
         result.entry = entry;
         if (!isInstalled(*entry)) {
-            result.error = QStringLiteral("model '%1' is not installed; run `hearth models pull %1`")
-                               .arg(entry->name);
+            result.error =
+                QStringLiteral("model '%1' is not installed; run `hearth models pull %1`")
+                    .arg(entry->name);
             return result;
         }
         result.kind = ModelAddress::Kind::LocalFile;
@@ -95,8 +98,9 @@ ModelAddress ModelStore::resolve(const QString& address) const {
     }
     QFileInfo info(address);
     if (!info.exists() && !address.contains(QLatin1Char('/')))
-        info = QFileInfo(directory_ + QLatin1Char('/') + address +
-                         (address.endsWith(QLatin1String(".gguf")) ? QString() : QStringLiteral(".gguf")));
+        info = QFileInfo(
+            directory_ + QLatin1Char('/') + address +
+            (address.endsWith(QLatin1String(".gguf")) ? QString() : QStringLiteral(".gguf")));
     if (info.isFile()) {
         result.kind = ModelAddress::Kind::LocalFile;
         result.path = info.absoluteFilePath();
@@ -104,8 +108,9 @@ ModelAddress ModelStore::resolve(const QString& address) const {
     }
     result.error = address.endsWith(QLatin1String(".gguf"))
                        ? QStringLiteral("no such model file: %1").arg(address)
-                       : QStringLiteral("unknown model '%1'; `hearth models list` shows what is "
-                                        "installed and available")
+                       : QStringLiteral(
+                             "unknown model '%1'; `hearth models list` shows what is "
+                             "installed and available")
                              .arg(address);
     return result;
 }

@@ -5,7 +5,7 @@
 #include <QString>
 #include <QVector>
 
-#include "models/model_catalog.h"
+#include "core/models/model_catalog.h"
 
 namespace hearth {
 
@@ -14,8 +14,8 @@ struct InstalledModel {
     QString path;
     qint64 size = 0;
     QString architecture;
-    QString quant;   // dominant tensor type, e.g. "Q4_1"
-    QString title;   // general.name, or the catalog title
+    QString quant;  // dominant tensor type, e.g. "Q4_1"
+    QString title;  // general.name, or the catalog title
     int contextLength = 0;
     bool hasChatTemplate = false;
     QString error;  // set when the file could not be read as GGUF
@@ -24,10 +24,10 @@ struct InstalledModel {
 struct ModelAddress {
     enum class Kind { LocalFile, Remote, Invalid };
     Kind kind = Kind::Invalid;
-    QString path;   // LocalFile: the .gguf to load
-    QString url;    // Remote: the address as given
+    QString path;                         // LocalFile: the .gguf to load
+    QString url;                          // Remote: the address as given
     const CatalogEntry* entry = nullptr;  // when it came from the catalog
-    QString error;  // Invalid: a one-line reason naming what to do
+    QString error;                        // Invalid: a one-line reason naming what to do
 };
 
 class ModelStore {
