@@ -29,6 +29,12 @@ size_t row_size(GgmlType type, int64_t n);
 // the quantizer supports). n must be a multiple of the type's block size.
 void quantize_row(GgmlType type, const float* x, void* out, int64_t n);
 
+// Converts an activation row exactly as llama.cpp's x86 CPU backend does before a matmul
+// (Q8_0/Q8_1: multiplier 127/amax and round-half-to-even; Q8_K and the float types: same as
+// quantize_row). matmul() uses this so results match llama.cpp; quantize_row() follows the
+// reference quantizers that write model files (equal to gguf-py's).
+void quantize_row_activation(GgmlType type, const float* x, void* out, int64_t n);
+
 // Expands n elements of `type` to floats.
 void dequantize_row(GgmlType type, const void* src, float* out, int64_t n);
 

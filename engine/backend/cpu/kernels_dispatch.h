@@ -1,0 +1,38 @@
+#pragma once
+// Internal: per-SIMD-level kernel tables behind kernels.h. Each level returns nullptr for
+// what it does not implement and the lookup falls back to the next lower level, so a
+// new SIMD kernel is one function plus one table entry. Tests call a level directly.
+#include <cstdint>
+
+#include "backend/cpu/cpu_features.h"
+#include "gguf/ggml_type.h"
+
+namespace hearth::cpu {
+
+using gguf::GgmlType;
+
+// Dot of one weight row with one activation row (already in vec_dot_type), n elements.
+using VecDotFn = float (*)(int64_t n, const void* weight_row, const void* act_row);
+// Converts n floats to a block format (n a multiple of its block size).
+using QuantizeFn = void (*)(const float* x, void* out, int64_t n);
+
+// Per-level tables (nullptr = not implemented at that level).
+VecDotFn scalar_vec_dot(GgmlType weight_type);
+VecDotFn avx2_vec_dot(GgmlType weight_type);
+VecDotFn avx512_vec_dot(GgmlType weight_type);
+QuantizeFn scalar_activation_quantizer(GgmlType act_type);
+QuantizeFn avx2_activation_quantizer(GgmlType act_type);
+QuantizeFn avx512_activation_quantizer(GgmlType act_type);
+
+// Best implementation at or below `level`; nullptr only when the type is unsupported.
+VecDotFn vec_dot_fn(SimdLevel level, GgmlType weight_type);
+QuantizeFn activation_quantizer_fn(SimdLevel level, GgmlType act_type);
+
+// Block geometry for the types this backend knows (elements, bytes); {0, 0} otherwise.
+struct BlockShape {
+    int64_t elements;
+    int64_t bytes;
+};
+BlockShape block_shape(GgmlType type);
+
+}  // namespace hearth::cpu

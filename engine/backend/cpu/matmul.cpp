@@ -1,0 +1,104 @@
+// matmul: y[t][r] = dot(weight row r, activation row t).
+//
+// Shapes: w is rows x cols (cols = reduction k), x is n_tokens x cols floats, y is
+// n_tokens x rows floats. The activations are converted to the weight type's vec_dot_type
+// once (into thread 0's kernel scratch, shared read-only by all threads), then the output
+// rows are handed out in chunks through an atomic counter, so a thread slowed by another
+// process does not hold the others up. Within a chunk, each small tile of weight rows is
+// reused across every token before moving on (prefill reads each weight byte once from
+// memory).
+#include <algorithm>
+#include <atomic>
+#include <string>
+
+#include "backend/cpu/kernels.h"
+#include "backend/cpu/kernels_dispatch.h"
+#include "backend/cpu/thread_pool.h"
+#include "core/error.h"
+
+namespace hearth::cpu {
+namespace {
+
+constexpr int64_t kRowTile = 16;  // weight rows kept hot in L1 while sweeping tokens
+
+void check_view(const WeightView& w) {
+    const BlockShape shape = block_shape(w.type);
+    if (!supports_weight_type(w.type)) {
+        throw Error(ErrorCode::unsupported, "matmul: unsupported weight type " +
+                                                std::to_string(static_cast<uint32_t>(w.type)));
+    }
+    if (w.cols <= 0 || w.rows < 0 || w.cols % shape.elements != 0) {
+        throw Error(ErrorCode::invalid_argument,
+                    "matmul: columns must be a positive multiple of the block size");
+    }
+    if (w.row_stride < row_size(w.type, w.cols)) {
+        throw Error(ErrorCode::invalid_argument, "matmul: row stride smaller than a row");
+    }
+}
+
+}  // namespace
+
+void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tokens, float* y) {
+    check_view(w);
+    if (n_tokens <= 0 || w.rows == 0) return;
+
+    static const SimdLevel level = active_simd_level();
+    const GgmlType act_type = vec_dot_type(w.type);
+    const VecDotFn dot = vec_dot_fn(level, w.type);
+    const QuantizeFn convert = activation_quantizer_fn(level, act_type);
+    const size_t act_row_bytes = row_size(act_type, w.cols);
+    const int n_threads = pool.size();
+
+    // Activation conversion. F32 weights dot the floats directly.
+    const char* act = reinterpret_cast<const char*>(x);
+    if (act_type != GgmlType::F32) {
+        char* buffer = static_cast<char*>(
+            pool.kernel_scratch(0, act_row_bytes * static_cast<size_t>(n_tokens)));
+        const int64_t cols = w.cols;
+        if (n_tokens == 1 || n_threads == 1) {
+            for (int64_t t = 0; t < n_tokens; ++t) {
+                convert(x + t * cols, buffer + static_cast<size_t>(t) * act_row_bytes, cols);
+            }
+        } else {
+            pool.run([&](int ith, int nth) {
+                for (int64_t t = ith; t < n_tokens; t += nth) {
+                    convert(x + t * cols, buffer + static_cast<size_t>(t) * act_row_bytes, cols);
+                }
+            });
+        }
+        act = buffer;
+    }
+
+    // Chunks: about four per thread for load balance, at least one row tile each.
+    const int64_t rows = w.rows;
+    int64_t chunk_rows = (rows + n_threads * 4 - 1) / (n_threads * 4);
+    chunk_rows = std::max<int64_t>(kRowTile, (chunk_rows + kRowTile - 1) / kRowTile * kRowTile);
+    const int64_t n_chunks = (rows + chunk_rows - 1) / chunk_rows;
+    std::atomic<int64_t> next_chunk{n_threads};
+    const char* weights = static_cast<const char*>(w.data);
+    const int64_t cols = w.cols;
+
+    auto do_chunk = [&](int64_t chunk) {
+        const int64_t r_begin = chunk * chunk_rows;
+        const int64_t r_end = std::min(rows, r_begin + chunk_rows);
+        for (int64_t r0 = r_begin; r0 < r_end; r0 += kRowTile) {
+            const int64_t r1 = std::min(r_end, r0 + kRowTile);
+            for (int64_t t = 0; t < n_tokens; ++t) {
+                const char* a = act + static_cast<size_t>(t) * act_row_bytes;
+                float* out = y + t * rows;
+                for (int64_t r = r0; r < r1; ++r) {
+                    out[r] = dot(cols, weights + static_cast<size_t>(r) * w.row_stride, a);
+                }
+            }
+        }
+    };
+
+    pool.run([&](int ith, int) {
+        for (int64_t chunk = ith; chunk < n_chunks;
+             chunk = next_chunk.fetch_add(1, std::memory_order_relaxed)) {
+            do_chunk(chunk);
+        }
+    });
+}
+
+}  // namespace hearth::cpu
