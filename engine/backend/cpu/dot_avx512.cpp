@@ -1,4 +1,5 @@
-// avx512 kernels (compiled with the matching -m flags; only called when cpuid allows).
+// AVX-512 (F/BW/VL/DQ/VNNI) kernels; anything not listed falls back to dot_avx2.cpp.
+#include "backend/cpu/dot_x86_common.h"
 #include "backend/cpu/kernels_dispatch.h"
 
 namespace hearth::cpu {

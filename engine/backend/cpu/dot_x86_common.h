@@ -1,0 +1,85 @@
+#pragma once
+// x86 helpers shared by dot_avx2.cpp and dot_avx512.cpp. Everything here has internal
+// linkage on purpose: each file is compiled with different -m flags, and an inline
+// function with external linkage could be merged by the linker into the AVX-512 copy and
+// then run on an AVX2-only CPU.
+#include <immintrin.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "backend/cpu/fp16.h"
+#include "backend/cpu/quant_blocks.h"
+
+namespace hearth::cpu {
+namespace {
+
+inline float hsum_ps(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+inline int hsum_epi32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(s);
+}
+
+inline float h2f(uint16_t h) {
+    return _cvtsh_ss(h);
+}
+
+// 16 packed nibble bytes -> 32 bytes: low nibbles (elements 0..15) then high (16..31).
+inline __m256i unpack_nibbles_32(const uint8_t* qs) {
+    const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
+    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+// 32 bits -> 32 bytes, 0xFF where the bit is set (byte j <- bit j).
+inline __m256i expand_bits_32(uint32_t bits) {
+    const __m256i shuffle = _mm256_setr_epi64x(0x0000000000000000, 0x0101010101010101,
+                                               0x0202020202020202, 0x0303030303030303);
+    __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(bits)), shuffle);
+    const __m256i select = _mm256_set1_epi64x(static_cast<long long>(0x8040201008040201ull));
+    v = _mm256_and_si256(v, select);
+    return _mm256_cmpeq_epi8(v, select);
+}
+
+// Sum of signed x * signed y over 32 bytes, as 8 int32 lanes (AVX2: sign trick, exact for
+// |y| <= 127, which every activation quantizer guarantees).
+inline __m256i dot_i8_i8_avx2(__m256i x, __m256i y) {
+    const __m256i ax = _mm256_sign_epi8(x, x);
+    const __m256i sy = _mm256_sign_epi8(y, x);
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(ax, sy), _mm256_set1_epi16(1));
+}
+
+// Same for unsigned x (<= 127 per pair sum safety: x <= 63 here) * signed y.
+inline __m256i dot_u8_i8_avx2(__m256i x, __m256i y) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(x, y), _mm256_set1_epi16(1));
+}
+
+// Q4_K/Q5_K six-bit scales and mins: out[0..7] scales, out[8..15] mins.
+inline void unpack_k4_scales(const uint8_t* packed, uint8_t out[16]) {
+    for (int j = 0; j < 8; ++j)
+        k4_scale_min(j, packed, out[j], out[8 + j]);
+}
+
+// sum over the 8 sub-blocks of min[j] * (bsums[2j] + bsums[2j+1]).
+inline int k4_min_term(const uint8_t mins[8], const int16_t* bsums) {
+    const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bsums));
+    const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bsums + 8));
+    const __m128i pairs = _mm_hadd_epi16(b0, b1);  // |pair| <= 2*16*127 fits int16
+    const __m128i m = _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(mins)));
+    __m128i s = _mm_madd_epi16(pairs, m);
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(s);
+}
+
+}  // namespace
+}  // namespace hearth::cpu
