@@ -17,7 +17,10 @@ namespace {
 constexpr std::string_view kSpmSpace = "\xE2\x96\x81";  // ▁ U+2581
 
 // Token texts that end a turn in the chat formats we know, whatever ids the metadata names.
-constexpr std::array<std::string_view, 13> kEndOfGenerationTexts = {
+// Like llama.cpp, such a token is treated as a control token even when the vocabulary calls
+// it user-defined or normal, so it is not matched in plain text (Gemma 3's "</s>").
+constexpr std::array<std::string_view, 14> kEndOfGenerationTexts = {
+    "</s>",
     "<|eot_id|>",
     "<|im_end|>",
     "<|end|>",
@@ -82,7 +85,14 @@ Tokenizer::Tokenizer(Vocab vocab) : vocab_(std::move(vocab)) {
         if (id >= 0) eog_[id] = true;
     }
     for (const std::string_view text : kEndOfGenerationTexts) {
-        if (const auto it = index_.find(text); it != index_.end()) eog_[it->second] = true;
+        const auto it = index_.find(text);
+        if (it == index_.end()) continue;
+        eog_[it->second] = true;
+        const TokenType type = vocab_.type_of(it->second);
+        if (type == TokenType::normal || type == TokenType::user_defined) {
+            if (vocab_.types.empty()) vocab_.types.assign(n, TokenType::normal);
+            vocab_.types[it->second] = TokenType::control;
+        }
     }
 
     specials_ = std::make_unique<SpecialTokenMatcher>(vocab_);
