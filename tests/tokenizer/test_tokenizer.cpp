@@ -79,8 +79,8 @@ class TestTokenizer : public QObject {
 private slots:
     void vectors_data() {
         QTest::addColumn<QString>("vocab");
-        for (const char* name :
-             {"ggml-vocab-llama-spm.gguf", "ggml-vocab-gpt-2.gguf", "ggml-vocab-llama-bpe.gguf"}) {
+        for (const char* name : {"ggml-vocab-llama-spm.gguf", "ggml-vocab-gpt-2.gguf",
+                                 "ggml-vocab-llama-bpe.gguf", "ggml-vocab-bert-bge.gguf"}) {
             QTest::newRow(name) << QString::fromLatin1(name);
         }
     }
@@ -155,6 +155,13 @@ private slots:
         QVERIFY(!gpt2->add_bos());  // the file has no add_bos_token: gpt2 default is off
         QCOMPARE(gpt2->encode("Hello", true, false), gpt2->encode("Hello", false, false));
         QVERIFY(gpt2->is_eog(50256));
+
+        // WordPiece wraps the text in [CLS] ... [SEP] and decodes to the normalised words.
+        const auto bert = load("ggml-vocab-bert-bge.gguf");
+        const auto wrapped = bert->encode("Hello, World", true, false);
+        QCOMPARE(wrapped.front(), 101);
+        QCOMPARE(wrapped.back(), 102);
+        QCOMPARE(QByteArray::fromStdString(bert->decode(wrapped)), QByteArray("hello , world"));
     }
 
     void parse_special() {

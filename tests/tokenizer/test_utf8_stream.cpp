@@ -21,7 +21,8 @@ bool is_valid_utf8(const std::string& s) {
 }
 
 const std::string kMixed =
-    "héllo wörld — 日本語 中文 한국어 🦙🎉👩‍👩‍👧 \xF0\x9F\x87\xAB\xF0\x9F\x87\xB7 ∑x² "
+    "héllo wörld — 日本語 中文 한국어 🦙🎉👩‍👩‍👧 \xF0\x9F\x87\xAB\xF0\x9F\x87\xB7 "
+    "∑x² "
     "end";
 
 }  // namespace
