@@ -34,10 +34,13 @@ inline float h2f(uint16_t h) {
 }
 
 // 16 packed nibble bytes -> 32 bytes: low nibbles (elements 0..15) then high (16..31).
+// The broadcast is a load-port op and the per-lane shift (0 for the low lane, 4 for the
+// high one) an ALU op, which keeps the shuffle unit free for the rest of the kernel.
 inline __m256i unpack_nibbles_32(const uint8_t* qs) {
-    const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
-    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed);
-    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+    const __m256i both =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(qs)));
+    const __m256i shifted = _mm256_srlv_epi64(both, _mm256_setr_epi64x(0, 0, 4, 4));
+    return _mm256_and_si256(shifted, _mm256_set1_epi8(0x0F));
 }
 
 // 32 bits -> 32 bytes, 0xFF where the bit is set (byte j <- bit j).
