@@ -22,8 +22,12 @@ float blockwise(int64_t n, const void* w, const void* a, BlockFn&& block_dot) {
     return hsum_ps(_mm256_add_ps(acc0, acc1));
 }
 
-inline __m256 scaled(__m256i sumi, float d, __m256 acc) {
-    return _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_set1_ps(d), acc);
+// acc += sumi * (x.d * y.d); both headers start with the half d, followed by more block
+// bytes, so the 32-bit header loads stay inside the blocks.
+template <typename Block, typename Act>
+inline __m256 scaled(__m256i sumi, const Block& x, const Act& y, __m256 acc) {
+    const __m128 d = _mm_mul_ss(load_half_pair(&x.d), load_half_pair(&y.d));
+    return _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcastss_ps(d), acc);
 }
 
 inline __m256i load32(const void* p) {
@@ -33,7 +37,7 @@ inline __m256i load32(const void* p) {
 float dot_q4_0(int64_t n, const void* w, const void* a) {
     return blockwise<BlockQ4_0>(n, w, a, [](const BlockQ4_0& x, const BlockQ8_0& y, __m256 acc) {
         const __m256i q = _mm256_sub_epi8(unpack_nibbles_32(x.qs), _mm256_set1_epi8(8));
-        return scaled(dot_i8_i8_avx2(q, load32(y.qs)), h2f(x.d) * h2f(y.d), acc);
+        return scaled(dot_i8_i8_avx2(q, load32(y.qs)), x, y, acc);
     });
 }
 
@@ -44,13 +48,13 @@ float dot_q5_0(int64_t n, const void* w, const void* a) {
         const __m256i high = _mm256_and_si256(expand_bits_32(qh), _mm256_set1_epi8(0x10));
         const __m256i q =
             _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles_32(x.qs), high), _mm256_set1_epi8(16));
-        return scaled(dot_i8_i8_avx2(q, load32(y.qs)), h2f(x.d) * h2f(y.d), acc);
+        return scaled(dot_i8_i8_avx2(q, load32(y.qs)), x, y, acc);
     });
 }
 
 float dot_q8_0(int64_t n, const void* w, const void* a) {
     return blockwise<BlockQ8_0>(n, w, a, [](const BlockQ8_0& x, const BlockQ8_0& y, __m256 acc) {
-        return scaled(dot_i8_i8_avx2(load32(x.qs), load32(y.qs)), h2f(x.d) * h2f(y.d), acc);
+        return scaled(dot_i8_i8_avx2(load32(x.qs), load32(y.qs)), x, y, acc);
     });
 }
 
@@ -60,7 +64,7 @@ float dot_x_1(int64_t n, const void* w, const void* a) {
     const auto* x = static_cast<const Block*>(w);
     const auto* y = static_cast<const BlockQ8_1*>(a);
     __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    float min_sum = 0.0f;
+    __m128 mins = _mm_setzero_ps();
     const int64_t nb = n / kQK;
     auto one = [&](int64_t i, __m256 acc) {
         __m256i q = unpack_nibbles_32(x[i].qs);
@@ -69,8 +73,11 @@ float dot_x_1(int64_t n, const void* w, const void* a) {
             std::memcpy(&qh, x[i].qh, 4);
             q = _mm256_or_si256(q, _mm256_and_si256(expand_bits_32(qh), _mm256_set1_epi8(0x10)));
         }
-        min_sum += h2f(x[i].m) * h2f(y[i].s);
-        return scaled(dot_u8_i8_avx2(q, load32(y[i].qs)), h2f(x[i].d) * h2f(y[i].d), acc);
+        // Lanes {d_x * d_y, m * s}: lane 0 scales the block, lane 1 is the minimum's share.
+        const __m128 p = _mm_mul_ps(load_half_pair(&x[i].d), load_half_pair(&y[i].d));
+        mins = _mm_add_ps(mins, p);
+        const __m256i sumi = dot_u8_i8_avx2(q, load32(y[i].qs));
+        return _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcastss_ps(p), acc);
     };
     int64_t i = 0;
     for (; i + 1 < nb; i += 2) {
@@ -78,7 +85,7 @@ float dot_x_1(int64_t n, const void* w, const void* a) {
         acc1 = one(i + 1, acc1);
     }
     if (i < nb) acc0 = one(i, acc0);
-    return hsum_ps(_mm256_add_ps(acc0, acc1)) + min_sum;
+    return hsum_ps(_mm256_add_ps(acc0, acc1)) + _mm_cvtss_f32(_mm_movehdup_ps(mins));
 }
 
 // Q4_K/Q5_K: per 64 elements one 32-byte load of nibbles feeds two sub-blocks; the 6-bit

@@ -33,6 +33,15 @@ inline float h2f(uint16_t h) {
     return _cvtsh_ss(h);
 }
 
+// Two consecutive halves (a block's d and m, or Q8_1's d and s) as floats in lanes 0-1.
+// One 32-bit load + vcvtph2ps: GCC lowers _cvtsh_ss of a memory half to vpinsrw, which runs
+// on a single shuffle port and was the bottleneck of the per-block loops (llvm-mca).
+inline __m128 load_half_pair(const void* p) {
+    int v;
+    std::memcpy(&v, p, 4);
+    return _mm_cvtph_ps(_mm_cvtsi32_si128(v));
+}
+
 // 16 packed nibble bytes -> 32 bytes: low nibbles (elements 0..15) then high (16..31).
 // The broadcast is a load-port op and the per-lane shift (0 for the low lane, 4 for the
 // high one) an ALU op, which keeps the shuffle unit free for the rest of the kernel.
