@@ -88,6 +88,46 @@ private slots:
         }
     }
 
+    void multiTokenKernelsMatchSingleDots() {
+        std::mt19937 rng(31);
+        int checked = 0;
+        for (SimdLevel level : simd_levels_present()) {
+            for (GgmlType t : weight_types()) {
+                const VecDotMultiFn multi = vec_dot_multi_fn(level, t);
+                if (!multi) continue;
+                const GgmlType at = vec_dot_type(t);
+                for (int64_t blocks : {1, 3, 13}) {
+                    const int64_t n = std::max<int64_t>(block_shape(at).elements, 32) * blocks;
+                    const auto w = random_row(rng, t, n);
+                    const size_t stride = row_size(at, n) + 8;  // padded rows
+                    std::vector<uint8_t> acts(stride * kMultiTokens);
+                    for (int k = 0; k < kMultiTokens; ++k) {
+                        const auto a = activation_row(t, random_floats(rng, n));
+                        std::copy(a.begin(), a.end(), acts.begin() + k * stride);
+                    }
+                    float out[2 * kMultiTokens];
+                    std::fill(std::begin(out), std::end(out), -7.0f);
+                    multi(n, w.data(), acts.data(), stride, out, 2);
+                    for (int k = 0; k < kMultiTokens; ++k) {
+                        const void* a = acts.data() + k * stride;
+                        const float want = scalar_vec_dot(t)(n, w.data(), a);
+                        const double mag = dot_magnitude(t, w.data(), at, a, n);
+                        QVERIFY2(std::abs(out[2 * k] - want) <= 1e-5 * mag + 1e-7,
+                                 qPrintable(QString("%1 n=%2 token %3: %4 vs %5")
+                                                .arg(type_name(t))
+                                                .arg(n)
+                                                .arg(k)
+                                                .arg(out[2 * k])
+                                                .arg(want)));
+                        QCOMPARE(out[2 * k + 1], -7.0f);  // out_stride respected
+                    }
+                    ++checked;
+                }
+            }
+        }
+        if (detected_simd_level() == SimdLevel::avx512) QVERIFY(checked >= 8 * 3);
+    }
+
     // Integer-only paths (Q8_0 x Q8_0 per block) must agree exactly for one block.
     void simdSingleBlockQ8IsExact() {
         std::mt19937 rng(5);

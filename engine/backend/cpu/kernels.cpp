@@ -61,6 +61,10 @@ QuantizeFn activation_quantizer_fn(SimdLevel level, GgmlType act_type) {
     return fn;
 }
 
+VecDotMultiFn vec_dot_multi_fn(SimdLevel level, GgmlType weight_type) {
+    return level == SimdLevel::avx512 ? avx512_vec_dot_multi(weight_type) : nullptr;
+}
+
 bool supports_weight_type(GgmlType type) {
     return scalar_vec_dot(type) != nullptr;
 }

@@ -2,6 +2,7 @@
 // Internal: per-SIMD-level kernel tables behind kernels.h. Each level returns nullptr for
 // what it does not implement and the lookup falls back to the next lower level, so a
 // new SIMD kernel is one function plus one table entry. Tests call a level directly.
+#include <cstddef>
 #include <cstdint>
 
 #include "backend/cpu/cpu_features.h"
@@ -16,10 +17,18 @@ using VecDotFn = float (*)(int64_t n, const void* weight_row, const void* act_ro
 // Converts n floats to a block format (n a multiple of its block size).
 using QuantizeFn = void (*)(const float* x, void* out, int64_t n);
 
+// Prefill: one weight row against kMultiTokens activation rows (act + t * act_stride),
+// results to out[t * out_stride]. Unpacking the weights once for several tokens is what
+// makes this faster than kMultiTokens single dots.
+constexpr int kMultiTokens = 4;
+using VecDotMultiFn = void (*)(int64_t n, const void* weight_row, const void* act,
+                               size_t act_stride, float* out, size_t out_stride);
+
 // Per-level tables (nullptr = not implemented at that level).
 VecDotFn scalar_vec_dot(GgmlType weight_type);
 VecDotFn avx2_vec_dot(GgmlType weight_type);
 VecDotFn avx512_vec_dot(GgmlType weight_type);
+VecDotMultiFn avx512_vec_dot_multi(GgmlType weight_type);
 QuantizeFn scalar_activation_quantizer(GgmlType act_type);
 QuantizeFn avx2_activation_quantizer(GgmlType act_type);
 QuantizeFn avx512_activation_quantizer(GgmlType act_type);
@@ -27,6 +36,8 @@ QuantizeFn avx512_activation_quantizer(GgmlType act_type);
 // Best implementation at or below `level`; nullptr only when the type is unsupported.
 VecDotFn vec_dot_fn(SimdLevel level, GgmlType weight_type);
 QuantizeFn activation_quantizer_fn(SimdLevel level, GgmlType act_type);
+// nullptr where no multi-token kernel exists at or below `level` (use vec_dot_fn per token).
+VecDotMultiFn vec_dot_multi_fn(SimdLevel level, GgmlType weight_type);
 
 // Block geometry for the types this backend knows (elements, bytes); {0, 0} otherwise.
 struct BlockShape {

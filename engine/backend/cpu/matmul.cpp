@@ -78,12 +78,24 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
     const char* weights = static_cast<const char*>(w.data);
     const int64_t cols = w.cols;
 
+    const VecDotMultiFn multi = vec_dot_multi_fn(level, w.type);
     auto do_chunk = [&](int64_t chunk) {
         const int64_t r_begin = chunk * chunk_rows;
         const int64_t r_end = std::min(rows, r_begin + chunk_rows);
         for (int64_t r0 = r_begin; r0 < r_end; r0 += kRowTile) {
             const int64_t r1 = std::min(r_end, r0 + kRowTile);
-            for (int64_t t = 0; t < n_tokens; ++t) {
+            int64_t t = 0;
+            if (multi) {
+                // Groups of kMultiTokens tokens share one unpacking of each weight block.
+                for (; t + kMultiTokens <= n_tokens; t += kMultiTokens) {
+                    const char* a = act + static_cast<size_t>(t) * act_row_bytes;
+                    for (int64_t r = r0; r < r1; ++r) {
+                        multi(cols, weights + static_cast<size_t>(r) * w.row_stride, a,
+                              act_row_bytes, y + t * rows + r, static_cast<size_t>(rows));
+                    }
+                }
+            }
+            for (; t < n_tokens; ++t) {
                 const char* a = act + static_cast<size_t>(t) * act_row_bytes;
                 float* out = y + t * rows;
                 for (int64_t r = r0; r < r1; ++r) {
