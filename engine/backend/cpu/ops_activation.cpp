@@ -1,0 +1,61 @@
+#include "backend/cpu/ops_activation.h"
+
+#include <array>
+#include <cmath>
+
+#include "backend/cpu/fp16.h"
+
+namespace hearth::cpu {
+namespace {
+
+float gelu_tanh(float x) {
+    constexpr float kCoefA = 0.044715f;
+    constexpr float kSqrt2OverPi = 0.79788456080286535587989211986876f;
+    return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * (1.0f + kCoefA * x * x)));
+}
+
+// GELU of every F16 value, as F16 bits; built once (65536 entries, 128 KiB).
+const std::array<uint16_t, 65536>& gelu_table() {
+    static const std::array<uint16_t, 65536> table = [] {
+        std::array<uint16_t, 65536> t{};
+        for (uint32_t i = 0; i < 65536; ++i) {
+            t[i] = fp32_to_fp16(gelu_tanh(fp16_to_fp32(uint16_t(i))));
+        }
+        return t;
+    }();
+    return table;
+}
+
+}  // namespace
+
+void silu_gate(float* gate, const float* up, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float x = gate[i];
+        gate[i] = x / (1.0f + std::exp(-x)) * up[i];
+    }
+}
+
+void gelu_gate(float* gate, const float* up, int64_t n) {
+    const auto& table = gelu_table();
+    for (int64_t i = 0; i < n; ++i) {
+        const float x = gate[i];
+        float g;
+        if (x <= -10.0f) {
+            g = 0.0f;
+        } else if (x >= 10.0f) {
+            g = x;
+        } else {
+            g = fp16_to_fp32(table[fp32_to_fp16(x)]);
+        }
+        gate[i] = g * up[i];
+    }
+}
+
+void softcap(float* x, int64_t n, float cap) {
+    const float inv = 1.0f / cap;
+    for (int64_t i = 0; i < n; ++i) {
+        x[i] = std::tanh(x[i] * inv) * cap;
+    }
+}
+
+}  // namespace hearth::cpu

@@ -1,0 +1,18 @@
+#pragma once
+// Element-wise ops of the feed-forward block and the logit soft-cap.
+#include <cstdint>
+
+namespace hearth::cpu {
+
+// gate[i] = silu(gate[i]) * up[i], silu(x) = x / (1 + e^-x).
+void silu_gate(float* gate, const float* up, int64_t n);
+
+// gate[i] = gelu(gate[i]) * up[i] with the tanh approximation, evaluated the way ggml's CPU
+// op does: the input rounded to F16, GELU of that in float, the result rounded to F16
+// (ggml reads it from a 65536-entry F16 table); exactly 0 below -10 and identity above 10.
+void gelu_gate(float* gate, const float* up, int64_t n);
+
+// x[i] = cap * tanh(x[i] * (1 / cap)).
+void softcap(float* x, int64_t n, float cap);
+
+}  // namespace hearth::cpu

@@ -1,0 +1,205 @@
+#include "backend/cpu/ops_attention.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "backend/cpu/fp16.h"
+#include "backend/cpu/kernels.h"
+#include "backend/cpu/thread_pool.h"
+
+namespace hearth::cpu {
+namespace {
+
+// The cells a query at position p may see: [first, p].
+int first_visible_cell(const AttentionParams& params, int p) {
+    return params.sliding_window > 0 ? std::max(0, p - params.sliding_window + 1) : 0;
+}
+
+float finish_score(const AttentionParams& params, float dot) {
+    if (params.softcap > 0.0f) {
+        // ggml folds the cap into the scale: cap * tanh(dot * (scale / cap)).
+        const float s = dot * (params.scale / params.softcap);
+        return params.softcap * std::tanh(s);
+    }
+    return dot * params.scale;
+}
+
+struct HeadTask {
+    const float* q;    // head_dim_k floats
+    const uint8_t* k;  // cache K base, offset to this kv head
+    const uint8_t* v;  // cache V base, offset to this kv head
+    float* out;        // head_dim_v floats
+    int first;         // visible cells [first, last]
+    int last;
+};
+
+// Decode path: one score per cell, online softmax, F16 accumulator for an F16 cache.
+void attend_row_vec(const AttentionParams& params, const KvLayerView& cache, const HeadTask& t,
+                    void* scratch) {
+    const int dk = params.head_dim_k;
+    const int dv = params.head_dim_v;
+    const GgmlType q_type = vec_dot_type(cache.type);
+    // scratch: [q converted: dk*4 bytes][acc32: dv floats][acc16: dv halves][v32: dv floats]
+    auto* q_conv = static_cast<uint8_t*>(scratch);
+    auto* acc32 = reinterpret_cast<float*>(q_conv + size_t(dk) * 4);
+    auto* acc16 = reinterpret_cast<uint16_t*>(acc32 + dv);
+    auto* v32 = reinterpret_cast<float*>(acc16 + dv + (dv & 1));
+    quantize_row_activation(q_type, t.q, q_conv, dk);
+    const bool half_acc = cache.type == GgmlType::F16;
+    std::fill(acc32, acc32 + dv, 0.0f);
+    std::fill(acc16, acc16 + dv, uint16_t(0));
+
+    float sum = 0.0f;
+    float max = -INFINITY;
+    for (int c = t.first; c <= t.last; ++c) {
+        const float s = finish_score(
+            params, vec_dot(cache.type, dk, t.k + size_t(c) * cache.k_row_bytes, q_conv));
+        float ms = 1.0f;  // rescale of what was accumulated so far
+        float vs = 1.0f;  // weight of this cell, exp(s - max)
+        if (s > max) {
+            const float old = max;
+            max = s;
+            ms = std::exp(old - max);
+            if (half_acc) {
+                for (int i = 0; i < dv; ++i) {
+                    acc16[i] = fp32_to_fp16(fp16_to_fp32(acc16[i]) * ms);
+                }
+            } else {
+                for (int i = 0; i < dv; ++i) {
+                    acc32[i] *= ms;
+                }
+            }
+        } else {
+            vs = std::exp(s - max);
+        }
+        const uint8_t* v_row = t.v + size_t(c) * cache.v_row_bytes;
+        if (half_acc) {
+            const auto* vh = reinterpret_cast<const uint16_t*>(v_row);
+            for (int i = 0; i < dv; ++i) {
+                acc16[i] = fp32_to_fp16(fp16_to_fp32(acc16[i]) + fp16_to_fp32(vh[i]) * vs);
+            }
+        } else {
+            dequantize_row(cache.type, v_row, v32, dv);
+            for (int i = 0; i < dv; ++i) {
+                acc32[i] += v32[i] * vs;
+            }
+        }
+        sum = sum * ms + vs;
+    }
+    if (half_acc) {
+        for (int i = 0; i < dv; ++i) {
+            acc32[i] = fp16_to_fp32(acc16[i]);
+        }
+    }
+    const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
+    for (int i = 0; i < dv; ++i) {
+        t.out[i] = acc32[i] * inv;
+    }
+}
+
+// Prefill path: F32 throughout, keys in tiles of kKvTile cells aligned to cell 0.
+void attend_row_tiled(const AttentionParams& params, const KvLayerView& cache, const HeadTask& t,
+                      void* scratch) {
+    const int dk = params.head_dim_k;
+    const int dv = params.head_dim_v;
+    // scratch: [k32: dk floats][v32: dv floats][scores: kKvTile floats][acc: dv floats]
+    auto* k32 = static_cast<float*>(scratch);
+    float* v32 = k32 + dk;
+    float* scores = v32 + dv;
+    float* acc = scores + kKvTile;
+    std::fill(acc, acc + dv, 0.0f);
+
+    float sum = 0.0f;
+    float max = -INFINITY;
+    const int tile_begin = (t.first / kKvTile) * kKvTile;
+    for (int tile = tile_begin; tile <= t.last; tile += kKvTile) {
+        const int lo = std::max(tile, t.first);
+        const int hi = std::min(tile + kKvTile - 1, t.last);
+        float tile_max = -INFINITY;
+        for (int c = lo; c <= hi; ++c) {
+            dequantize_row(cache.type, t.k + size_t(c) * cache.k_row_bytes, k32, dk);
+            float dot = 0.0f;
+            for (int i = 0; i < dk; ++i) {
+                dot += t.q[i] * k32[i];
+            }
+            const float s = finish_score(params, dot);
+            scores[c - lo] = s;
+            tile_max = std::max(tile_max, s);
+        }
+        if (tile_max == -INFINITY) {
+            continue;
+        }
+        const float new_max = std::max(max, tile_max);
+        if (new_max > max) {
+            const float ms = std::exp(max - new_max);
+            for (int i = 0; i < dv; ++i) {
+                acc[i] *= ms;
+            }
+            sum *= ms;
+        }
+        max = new_max;
+        double tile_sum = 0.0;
+        for (int c = lo; c <= hi; ++c) {
+            const float p = std::exp(scores[c - lo] - max);
+            tile_sum += double(p);
+            dequantize_row(cache.type, t.v + size_t(c) * cache.v_row_bytes, v32, dv);
+            for (int i = 0; i < dv; ++i) {
+                acc[i] += p * v32[i];
+            }
+        }
+        sum += float(tile_sum);
+    }
+    const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
+    for (int i = 0; i < dv; ++i) {
+        t.out[i] = acc[i] * inv;
+    }
+}
+
+}  // namespace
+
+void attention(ThreadPool& pool, const AttentionParams& params, const Rows& q,
+               const KvLayerView& cache, const Rows& out) {
+    const int n_tokens = int(q.rows);
+    const int n_heads = params.n_heads;
+    const int group = n_heads / params.n_kv_heads;
+    const bool tiled =
+        n_tokens >= kTiledMinRows && (cache.type == GgmlType::F16 || cache.type == GgmlType::F32);
+    const size_t k_head_bytes = row_size(cache.type, params.head_dim_k);
+    const size_t v_head_bytes = row_size(cache.type, params.head_dim_v);
+    const size_t scratch_bytes =
+        size_t(params.head_dim_k) * 4 + size_t(params.head_dim_v) * 12 + kKvTile * 4 + 64;
+    const int n_tasks = n_tokens * n_heads;
+
+    pool.run([&](int thread_index, int n_threads) {
+        void* scratch = pool.scratch(thread_index, scratch_bytes);
+        for (int task = thread_index; task < n_tasks; task += n_threads) {
+            const int t = task / n_heads;
+            const int h = task % n_heads;
+            const int kv_head = h / group;
+            const int p = params.pos0 + t;
+            HeadTask head{q.row(t) + int64_t(h) * params.head_dim_k,
+                          static_cast<const uint8_t*>(cache.k) + size_t(kv_head) * k_head_bytes,
+                          static_cast<const uint8_t*>(cache.v) + size_t(kv_head) * v_head_bytes,
+                          out.row(t) + int64_t(h) * params.head_dim_v,
+                          first_visible_cell(params, p),
+                          p};
+            if (tiled) {
+                attend_row_tiled(params, cache, head, scratch);
+            } else {
+                attend_row_vec(params, cache, head, scratch);
+            }
+        }
+    });
+}
+
+void kv_store(const KvLayerView& cache, int pos0, const Rows& k, const Rows& v) {
+    for (int64_t t = 0; t < k.rows; ++t) {
+        auto* k_dst = static_cast<uint8_t*>(cache.k) + size_t(pos0 + t) * cache.k_row_bytes;
+        auto* v_dst = static_cast<uint8_t*>(cache.v) + size_t(pos0 + t) * cache.v_row_bytes;
+        quantize_row_activation(cache.type, k.row(t), k_dst, k.cols);
+        quantize_row_activation(cache.type, v.row(t), v_dst, v.cols);
+    }
+}
+
+}  // namespace hearth::cpu

@@ -1,0 +1,40 @@
+#include "backend/cpu/ops_rope.h"
+
+#include <cmath>
+#include <vector>
+
+namespace hearth::cpu {
+
+void rope_rows(float* x, int64_t n_tokens, int n_heads, int head_dim, int pos0,
+               const RopeParams& params) {
+    const int n_rot = params.n_rot;
+    const float theta_scale = std::pow(params.freq_base, -2.0f / float(n_rot));
+    // cache[2i] = cos(theta_i), cache[2i+1] = sin(theta_i) for the current position.
+    std::vector<float> cache(static_cast<size_t>(n_rot));
+    for (int64_t t = 0; t < n_tokens; ++t) {
+        float theta = float(pos0 + t);
+        for (int i0 = 0; i0 < n_rot; i0 += 2) {
+            const float angle = params.freq_scale * theta;
+            cache[size_t(i0)] = std::cos(angle);
+            cache[size_t(i0) + 1] = std::sin(angle);
+            theta *= theta_scale;
+        }
+        float* row = x + t * int64_t(n_heads) * head_dim;
+        for (int h = 0; h < n_heads; ++h) {
+            float* head = row + int64_t(h) * head_dim;
+            for (int i0 = 0; i0 < n_rot; i0 += 2) {
+                const float cos_theta = cache[size_t(i0)];
+                const float sin_theta = cache[size_t(i0) + 1];
+                // normal: pairs (2i, 2i+1); neox: pairs (i, i + n_rot/2).
+                float* a = params.layout == RopeLayout::normal ? head + i0 : head + i0 / 2;
+                float* b = params.layout == RopeLayout::normal ? a + 1 : a + n_rot / 2;
+                const float x0 = *a;
+                const float x1 = *b;
+                *a = x0 * cos_theta - x1 * sin_theta;
+                *b = x0 * sin_theta + x1 * cos_theta;
+            }
+        }
+    }
+}
+
+}  // namespace hearth::cpu

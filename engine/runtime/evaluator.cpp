@@ -1,0 +1,68 @@
+#include "runtime/evaluator.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace hearth {
+
+Evaluator::Evaluator(const ModelWeights& weights, int n_ctx, KvCacheType kv_type, int n_batch,
+                     int n_threads)
+    : weights_(weights),
+      n_batch_(std::max(1, n_batch)),
+      backend_(std::max(1, n_threads)),
+      cache_(weights.hparams(), n_ctx, kv_type),
+      logits_(size_t(weights.hparams().n_vocab)) {}
+
+int Evaluator::evaluate(const std::vector<int32_t>& tokens) {
+    if (tokens.empty()) {
+        throw Error(ErrorCode::invalid_argument, "nothing to evaluate: the token list is empty");
+    }
+    if (int(tokens.size()) > cache_.n_ctx()) {
+        throw Error(ErrorCode::context_full, "the prompt has " + std::to_string(tokens.size()) +
+                                                 " tokens but the context window holds " +
+                                                 std::to_string(cache_.n_ctx()));
+    }
+    for (int32_t t : tokens) {
+        if (t < 0 || t >= n_vocab()) {
+            throw Error(ErrorCode::invalid_argument,
+                        "token id " + std::to_string(t) + " is outside the vocabulary");
+        }
+    }
+    const auto& cached = cache_.tokens();
+    size_t common = 0;
+    while (common < cached.size() && common < tokens.size() && cached[common] == tokens[common]) {
+        ++common;
+    }
+    // The last token is always evaluated again: its logits are what the caller wants.
+    if (common == tokens.size()) --common;
+    cache_.truncate(int(common));
+    for (size_t begin = common; begin < tokens.size(); begin += size_t(n_batch_)) {
+        const int n = int(std::min(tokens.size() - begin, size_t(n_batch_)));
+        run(tokens.data() + begin, n);
+    }
+    return int(common);
+}
+
+void Evaluator::append(int32_t token) {
+    if (int(cache_.tokens().size()) >= cache_.n_ctx()) {
+        throw Error(ErrorCode::context_full,
+                    "the context window of " + std::to_string(cache_.n_ctx()) + " tokens is full");
+    }
+    if (token < 0 || token >= n_vocab()) {
+        throw Error(ErrorCode::invalid_argument,
+                    "token id " + std::to_string(token) + " is outside the vocabulary");
+    }
+    run(&token, 1);
+}
+
+void Evaluator::run(const int32_t* tokens, int n) {
+    ForwardBatch batch;
+    batch.tokens = tokens;
+    batch.n_tokens = n;
+    batch.pos0 = int(cache_.tokens().size());
+    weights_.forward(backend_, cache_.layers(), batch, scratch_, logits_.data());
+    cache_.append(tokens, n);
+}
+
+}  // namespace hearth
