@@ -62,8 +62,9 @@ Value range_global(const CallArgs& a) {
         throw Error(ErrorCode::limit_exceeded,
                     "template sandbox limit: range too big (more than 100000 items)");
     List out;
-    for (int64_t i = 0, v = start; i < static_cast<int64_t>(count); ++i, v += step)
-        out.emplace_back(v);
+    for (int64_t i = 0; i < static_cast<int64_t>(count); ++i)
+        out.emplace_back(
+            static_cast<int64_t>(static_cast<__int128>(start) + static_cast<__int128>(i) * step));
     return Value(std::move(out));
 }
 

@@ -546,8 +546,11 @@ Value Evaluator::eval_slice(const Expr& e) {
     auto pick = [&](int64_t n, auto&& take) {
         int64_t b, en, s;
         slice_indices(n, start, stop, step, b, en, s);
-        for (int64_t i = b; s > 0 ? i < en : i > en; i += s)
+        // b and en lie in [-1, n]; stop before i + s could overflow.
+        for (int64_t i = b; s > 0 ? i < en : i > en;) {
             take(i);
+            if (__builtin_add_overflow(i, s, &i)) break;
+        }
     };
     if (object.is_plain_list()) {
         const List& l = object.as_list();
