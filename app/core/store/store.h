@@ -88,6 +88,10 @@ public:
     // shutdown). Does not process this thread's events.
     void waitForIdle();
 
+    // Internal: applied on this thread when an open attempt finished.
+    void markOpened(const QString& path, bool readOnly);
+    void markOpenFailed(const hearth::store::StoreError& error);
+
 Q_SIGNALS:
     void opened(const QString& path, bool readOnly);
     void openFailed(const hearth::store::StoreError& error);

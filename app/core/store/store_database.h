@@ -44,6 +44,13 @@ public:
     // PATH.broken-YYYYMMDD-HHMMSS and returns that new path; the caller then open()s PATH.
     static QString moveAside(const QString& path);
 
+    // Consistent copy of the database at `source` into `destination` through SQLite's
+    // online backup API, reading `source` read-only (no migration, no recovery of
+    // interrupted replies): what `hearth db backup` runs while the app may be writing.
+    // Writes to DESTINATION.partial first and renames it, so a failed backup leaves no
+    // half file behind.
+    static void backupFile(const QString& source, const QString& destination);
+
     // Opens a database file only up to `version` (tests of migrations start from there).
     static std::unique_ptr<StoreDatabase> openAtVersionForTesting(const QString& path, int version);
 
@@ -99,7 +106,9 @@ public:
     void appendDelta(Id messageId, const QString& delta);
     // Writes pending deltas whose deadline has passed (the Store calls it from a timer so
     // a stalled stream still reaches the disk on time).
-    void flushDueReplies();
+    // slackMs: flush buffers whose deadline falls within the next slackMs (the caller's
+    // timer period), so a timer-driven flush never lands late.
+    void flushDueReplies(qint64 slackMs = 0);
     void flushAllReplies();
     // Flushes, stores stats and finish reason (and error), ends the stream.
     MessageRecord finishReply(Id messageId, const MessageStats& stats, FinishReason finish,
@@ -154,6 +163,7 @@ private:
     void openConnection(int migrateUpTo);
     void configureConnection();
     void markInterruptedReplies();
+    MessageRecord insertMessage(const NewMessage& message, FinishReason finish);
     void flushReply(Id messageId, StreamBuffer& buffer);
     void touchConversation(Id conversationId);
     qint64 nowMs() const;
