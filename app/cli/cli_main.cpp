@@ -25,6 +25,7 @@ constexpr Subcommand kSubcommands[] = {
     {"tokenize", cmdTokenize, "tokenize stdin with a GGUF vocabulary [--ids]"},
     {"template", cmdTemplate, "render a chat template for a JSON request on stdin"},
     {"db", cmdDb, "database maintenance (backup FILE)"},
+    {"devices", cmdDevices, "list Vulkan devices and the one Hearth computes on"},
 };
 
 void printUsage(FILE* to) {

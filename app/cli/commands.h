@@ -11,6 +11,7 @@ int cmdTemplate(const QStringList& args);  // hearth template render FILE.jinja 
 int cmdModels(const QStringList& args);    // hearth models list|pull NAME
 int cmdRun(const QStringList& args);       // hearth run -m MODEL ...
 int cmdDb(const QStringList& args);        // hearth db backup FILE
+int cmdDevices(const QStringList& args);   // hearth devices  (Vulkan devices, the one used)
 
 // Shared helper: prints "hearth: MESSAGE" to stderr and returns code.
 int fail(int code, const QString& message);

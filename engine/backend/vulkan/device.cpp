@@ -1,0 +1,47 @@
+#include "backend/vulkan/device.h"
+
+#include "backend/vulkan/vk_check.h"
+
+namespace hearth::vulkan {
+
+Device::Device(VkPhysicalDevice physical, DeviceInfo info)
+    : physical_(physical), info_(std::move(info)) {
+    if (!info_.usable()) vk_fail("device " + info_.name + " is unusable: " + info_.unusable_reason);
+    vkGetPhysicalDeviceMemoryProperties(physical_, &memory_);
+
+    const float priority = 1.0f;
+    VkDeviceQueueCreateInfo queue_info{};
+    queue_info.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
+    queue_info.queueFamilyIndex = queue_family();
+    queue_info.queueCount = 1;
+    queue_info.pQueuePriorities = &priority;
+
+    VkDeviceCreateInfo create{};
+    create.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+    create.queueCreateInfoCount = 1;
+    create.pQueueCreateInfos = &queue_info;
+    vk_check(vkCreateDevice(physical_, &create, nullptr, &device_), "vkCreateDevice");
+    vkGetDeviceQueue(device_, queue_family(), 0, &queue_);
+}
+
+Device::~Device() {
+    if (device_) {
+        vkDeviceWaitIdle(device_);
+        vkDestroyDevice(device_, nullptr);
+    }
+}
+
+int Device::find_memory_type(uint32_t type_bits, VkMemoryPropertyFlags required,
+                             VkMemoryPropertyFlags preferred) const {
+    int fallback = -1;
+    for (uint32_t t = 0; t < memory_.memoryTypeCount; ++t) {
+        if (!(type_bits & (1u << t))) continue;
+        const VkMemoryPropertyFlags flags = memory_.memoryTypes[t].propertyFlags;
+        if ((flags & required) != required) continue;
+        if ((flags & preferred) == preferred) return int(t);
+        if (fallback < 0) fallback = int(t);
+    }
+    return fallback;
+}
+
+}  // namespace hearth::vulkan

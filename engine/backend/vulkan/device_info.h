@@ -1,0 +1,69 @@
+#pragma once
+// What one physical device is and can do, read once from the driver. Each optional feature
+// has a portable fallback: the shaders shipped today use only 32-bit storage and fp32 math
+// (the fallback of every row below), so any Vulkan 1.2 device with a compute queue runs them;
+// the flags decide which faster variants a device may get.
+//
+//   feature                 | faster variant it enables        | fallback
+//   fp16 storage / math     | halves loaded/computed natively  | unpackHalf2x16 on 32-bit words
+//   8-bit storage           | byte loads of quant blocks       | shifts on 32-bit words
+//   subgroup arithmetic     | subgroupAdd reductions           | shared-memory tree reduction
+//   integer dot product     | dp4a-style Q8 dots               | fp32 multiply-add
+//   cooperative matrix      | tensor-core tiles for prefill    | scalar tiles
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <string>
+
+namespace hearth::vulkan {
+
+enum class DeviceKind { discrete, integrated, virtual_gpu, cpu, other };
+
+const char* device_kind_name(DeviceKind kind);
+
+struct DeviceInfo {
+    int index = -1;  // position in vkEnumeratePhysicalDevices
+    std::string name;
+    DeviceKind kind = DeviceKind::other;
+    uint32_t vendor_id = 0, device_id = 0;
+    uint32_t api_version = 0;
+    std::string driver_name;  // "llvmpipe", "NVIDIA", "radv" ...
+    std::string driver_info;  // "Mesa 22.3.6 (LLVM 15.0.6)"
+
+    uint64_t device_local_bytes = 0;         // sum of device-local heaps
+    bool device_local_host_visible = false;  // UMA / resizable BAR: no staging copies needed
+
+    int compute_queue_family = -1;  // -1: no compute queue (unusable)
+
+    // Limits the dispatch helper and the suballocator respect.
+    uint32_t max_workgroup_count[3] = {0, 0, 0};
+    uint32_t max_workgroup_invocations = 0;
+    uint32_t max_shared_memory = 0;
+    uint64_t max_storage_buffer_range = 0;
+    uint64_t min_storage_offset_alignment = 0;
+
+    // Optional features (see the table above).
+    bool fp16_storage = false;
+    bool fp16_arithmetic = false;
+    bool int8_storage = false;
+    bool int8_arithmetic = false;
+    uint32_t subgroup_size = 0;
+    bool subgroup_arithmetic = false;  // in compute shaders
+    bool subgroup_shuffle = false;
+    bool integer_dot_product = false;
+    bool cooperative_matrix = false;
+
+    // Why the device cannot be used; empty when it can.
+    std::string unusable_reason;
+    bool usable() const { return unusable_reason.empty(); }
+    bool software() const { return kind == DeviceKind::cpu; }
+
+    // "fp16 int8 subgroup(32) dot coopmat" style summary for logs and `hearth devices`.
+    std::string feature_summary() const;
+    // "1.3.230"
+    std::string api_version_string() const;
+};
+
+DeviceInfo query_device(VkPhysicalDevice device, int index);
+
+}  // namespace hearth::vulkan

@@ -1,0 +1,240 @@
+// Device layer: listing and selection (incl. HEARTH_DEVICE), the graceful "no device" paths,
+// the suballocator, the dispatch helper's checks and host <-> device transfers.
+#include <QProcess>
+#include <QTest>
+#include <cstdlib>
+
+#include "backend/vulkan/commands.h"
+#include "backend/vulkan/device_select.h"
+#include "core/error.h"
+#include "vulkan_test_util.h"
+
+using namespace hearth::vulkan;
+
+namespace {
+
+DeviceInfo fake(int index, DeviceKind kind, uint64_t memory, bool usable = true) {
+    DeviceInfo d;
+    d.index = index;
+    d.name = "fake" + std::to_string(index);
+    d.kind = kind;
+    d.device_local_bytes = memory;
+    if (!usable) d.unusable_reason = "no compute queue";
+    return d;
+}
+
+}  // namespace
+
+class TestVulkanDevice : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init() { qunsetenv("HEARTH_DEVICE"); }
+
+    void probeFindsADevice() {
+        const DeviceReport report = probe_devices();
+        if (!report.error.empty())
+            QFAIL(qPrintable("no Vulkan driver: " + QString::fromStdString(report.error)));
+        QVERIFY2(!report.devices.empty(), "the Vulkan driver lists no device");
+        QVERIFY(report.selection.index >= 0);
+        const DeviceInfo& d = report.devices[size_t(report.selection.index)];
+        QVERIFY(d.usable());
+        QVERIFY(!d.name.empty());
+        QVERIFY(d.max_workgroup_count[0] >= 65535);
+        QVERIFY(d.min_storage_offset_alignment > 0);
+        QVERIFY(!d.feature_summary().empty());
+    }
+
+    void automaticOrderPrefersGpus() {
+        const std::vector<DeviceInfo> devices = {
+            fake(0, DeviceKind::cpu, 1 << 30), fake(1, DeviceKind::integrated, 1 << 29),
+            fake(2, DeviceKind::discrete, 1 << 28), fake(3, DeviceKind::discrete, 1u << 31),
+            fake(4, DeviceKind::virtual_gpu, 1 << 30)};
+        QCOMPARE(select_device(devices, nullptr).index, 3);  // discrete, larger memory
+        QCOMPARE(select_device({devices[0], devices[1]}, nullptr).index, 1);
+        QCOMPARE(select_device({devices[0], devices[4]}, nullptr).index, 1);
+        const DeviceSelection cpu_only = select_device({devices[0]}, nullptr);
+        QCOMPARE(cpu_only.index, 0);
+        QVERIFY(cpu_only.reason.find("software") != std::string::npos);
+        // An unusable device is never chosen automatically.
+        QCOMPARE(select_device({fake(0, DeviceKind::discrete, 1 << 30, false), devices[0]}, nullptr)
+                     .index,
+                 1);
+        QCOMPARE(select_device({}, nullptr).index, -1);
+    }
+
+    void hearthDeviceOverrides() {
+        const std::vector<DeviceInfo> devices = {fake(0, DeviceKind::discrete, 1 << 30),
+                                                 fake(1, DeviceKind::cpu, 1 << 20),
+                                                 fake(2, DeviceKind::integrated, 0, false)};
+        QCOMPARE(select_device(devices, "1").index, 1);
+        QCOMPARE(select_device(devices, "0").index, 0);
+        const DeviceSelection cpu = select_device(devices, "cpu");
+        QCOMPARE(cpu.index, -1);
+        QVERIFY(cpu.reason.find("CPU backend") != std::string::npos);
+        const DeviceSelection out_of_range = select_device(devices, "99");
+        QCOMPARE(out_of_range.index, -1);
+        QVERIFY(out_of_range.reason.find("99") != std::string::npos);
+        QCOMPARE(select_device(devices, "2").index, -1);  // unusable
+        QCOMPARE(select_device(devices, "gpu").index, -1);
+        QCOMPARE(select_device(devices, "-1").index, -1);
+        QCOMPARE(select_device(devices, "").index, 0);  // empty = automatic
+    }
+
+    void hearthDeviceChoosesRealDevice() {
+        qputenv("HEARTH_DEVICE", "0");
+        const DeviceReport report = probe_devices();
+        QCOMPARE(report.selection.index, 0);
+        std::unique_ptr<VulkanContext> ctx = VulkanContext::create();
+        QCOMPARE(ctx->info().index, 0);
+    }
+
+    void missingDeviceIsAnErrorValueNotACrash() {
+        qputenv("HEARTH_DEVICE", "99");
+        try {
+            VulkanContext::create();
+            QFAIL("HEARTH_DEVICE=99 created a context");
+        } catch (const hearth::Error& e) {
+            QCOMPARE(e.code(), hearth::ErrorCode::unsupported);
+            QVERIFY2(std::string(e.what()).find("no Vulkan device") != std::string::npos, e.what());
+        }
+        qputenv("HEARTH_DEVICE", "cpu");
+        QVERIFY_THROWS_EXCEPTION(hearth::Error, VulkanContext::create());
+    }
+
+    // No driver at all (the loader finds no ICD): a report with no selection, and
+    // VulkanContext::create() throws Error(unsupported) instead of crashing.
+    void missingDriverInProcess() {
+        const QByteArray saved_icd = qgetenv("VK_ICD_FILENAMES");
+        const QByteArray saved_driver = qgetenv("VK_DRIVER_FILES");
+        qputenv("VK_ICD_FILENAMES", "/nonexistent/hearth-no-driver.json");
+        qputenv("VK_DRIVER_FILES", "/nonexistent/hearth-no-driver.json");
+        const DeviceReport report = probe_devices();
+        bool threw_unsupported = false;
+        try {
+            VulkanContext::create();
+        } catch (const hearth::Error& e) {
+            threw_unsupported = e.code() == hearth::ErrorCode::unsupported;
+        }
+        auto restore = [](const char* name, const QByteArray& value) {
+            if (value.isNull()) {
+                qunsetenv(name);
+            } else {
+                qputenv(name, value);
+            }
+        };
+        restore("VK_ICD_FILENAMES", saved_icd);
+        restore("VK_DRIVER_FILES", saved_driver);
+        QCOMPARE(report.selection.index, -1);
+        QVERIFY(report.devices.empty());
+        QVERIFY2(report.selection.reason.find("no Vulkan device") != std::string::npos,
+                 report.selection.reason.c_str());
+        QVERIFY(threw_unsupported);
+        // And the real device is back.
+        QVERIFY(probe_devices().selection.index >= 0);
+    }
+
+    // The same through the command line: `hearth devices` says so and exits 0.
+    void missingDriverIsReported() {
+        QProcess hearth;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("VK_ICD_FILENAMES", "/nonexistent/hearth-no-driver.json");
+        env.insert("VK_DRIVER_FILES", "/nonexistent/hearth-no-driver.json");
+        env.remove("HEARTH_DEVICE");
+        hearth.setProcessEnvironment(env);
+        hearth.start(HEARTH_BINARY, {"devices"});
+        QVERIFY(hearth.waitForFinished(60000));
+        const QString out = QString::fromUtf8(hearth.readAllStandardOutput());
+        QCOMPARE(hearth.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(hearth.exitCode() == 0, qPrintable(out + hearth.readAllStandardError()));
+        QVERIFY2(out.contains("No Vulkan device"), qPrintable(out));
+        QVERIFY2(out.contains("CPU backend"), qPrintable(out));
+    }
+
+    void devicesCommandNamesTheChosenDevice() {
+        QProcess hearth;
+        hearth.start(HEARTH_BINARY, {"devices"});
+        QVERIFY(hearth.waitForFinished(60000));
+        const QString out = QString::fromUtf8(hearth.readAllStandardOutput());
+        QCOMPARE(hearth.exitCode(), 0);
+        QVERIFY2(out.contains("* 0:") || out.contains("Hearth uses device"), qPrintable(out));
+        QVERIFY2(out.contains("features"), qPrintable(out));
+    }
+
+    void suballocatorSharesBlocksAndCoalesces() {
+        VK_REQUIRE_CONTEXT(ctx);
+        Suballocator mem(ctx->device(), MemoryUse::device, 1 << 20);
+        std::vector<Region> regions;
+        for (int i = 0; i < 100; ++i)
+            regions.push_back(mem.allocate(1000 + i));
+        QCOMPARE(mem.block_count(), size_t(1));  // 100 tensors, one allocation
+        const VkDeviceSize align =
+            std::max<VkDeviceSize>(16, ctx->info().min_storage_offset_alignment);
+        for (const Region& r : regions) {
+            QCOMPARE(r.offset % align, VkDeviceSize(0));
+            QCOMPARE(r.size % 4, VkDeviceSize(0));
+        }
+        // Freeing two neighbours makes room for one region as large as both.
+        const Region a = regions[10], b = regions[11];
+        mem.free(b);
+        mem.free(a);
+        const Region joined = mem.allocate(b.offset + b.size - a.offset);
+        QCOMPARE(joined.offset, a.offset);
+        QCOMPARE(mem.block_count(), size_t(1));
+        // Larger than a block: a block of its own.
+        const Region big = mem.allocate(3 << 20);
+        QCOMPARE(mem.block_count(), size_t(2));
+        QVERIFY(big.size >= VkDeviceSize(3 << 20));
+        mem.free(big);
+        mem.free(joined);
+        for (size_t i = 0; i < regions.size(); ++i) {
+            if (i != 10 && i != 11) mem.free(regions[i]);
+        }
+        QCOMPARE(mem.used_bytes(), VkDeviceSize(0));
+        QVERIFY_THROWS_EXCEPTION(hearth::Error, mem.free(a));  // double free is caught
+    }
+
+    void transfersRoundTrip() {
+        VK_REQUIRE_CONTEXT(ctx);
+        std::vector<uint8_t> data(12345);
+        for (size_t i = 0; i < data.size(); ++i)
+            data[i] = uint8_t(i * 7 + 3);
+        Allocation a = vulkan_test::upload(*ctx, data);
+        QCOMPARE(vulkan_test::download<uint8_t>(*ctx, a, data.size()), data);
+        std::vector<uint8_t> part(100);
+        ctx->download(a.region(), 1000, part.data(), part.size());
+        QVERIFY(std::equal(part.begin(), part.end(), data.begin() + 1000));
+        QVERIFY_THROWS_EXCEPTION(hearth::Error, ctx->download(a.region(), 12300, part.data(), 100));
+    }
+
+    void dispatchHelperChecksItsArguments() {
+        VK_REQUIRE_CONTEXT(ctx);
+        const uint32_t limits[3] = {65535, 65535, 65535};
+        const Groups g = split_groups(200000, 3, limits);
+        QCOMPARE(g.x, 65535u);
+        QCOMPARE(g.y, 4u);
+        QCOMPARE(g.z, 3u);
+        QCOMPARE(split_groups(0, 1, limits).x, 0u);
+        QVERIFY_THROWS_EXCEPTION(hearth::Error, split_groups(uint64_t(1) << 40, 1, limits));
+
+        Allocation buf = vulkan_test::zeros(*ctx, 256);
+        const Pipeline& scale = ctx->pipeline("scale");
+        const float push[3] = {0, 0, 1};
+        // Too many groups, a wrong number of bindings, oversized push constants: errors.
+        QVERIFY_THROWS_EXCEPTION(
+            hearth::Error, ctx->stream().dispatch(scale, {buf.region()}, push, 12,
+                                                  {ctx->info().max_workgroup_count[0] + 1u, 1, 1}));
+        QVERIFY_THROWS_EXCEPTION(
+            hearth::Error,
+            ctx->stream().dispatch(scale, {buf.region(), buf.region()}, push, 12, {1, 1, 1}));
+        QVERIFY_THROWS_EXCEPTION(
+            hearth::Error, ctx->stream().dispatch(scale, {buf.region()}, push, 256, {1, 1, 1}));
+        QVERIFY_THROWS_EXCEPTION(hearth::Error, ctx->pipeline("no_such_shader"));
+        // The context still works afterwards.
+        ctx->stream().flush();
+        QCOMPARE(vulkan_test::download<float>(*ctx, buf, 4), std::vector<float>(4, 0.0f));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVulkanDevice)
+#include "test_vulkan_device.moc"
