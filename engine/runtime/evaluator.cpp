@@ -14,7 +14,7 @@ Evaluator::Evaluator(const ModelWeights& weights, int n_ctx, KvCacheType kv_type
       cache_(weights.hparams(), n_ctx, kv_type),
       logits_(size_t(weights.hparams().n_vocab)) {}
 
-int Evaluator::evaluate(const std::vector<int32_t>& tokens) {
+int Evaluator::evaluate(const std::vector<int32_t>& tokens, const std::atomic<bool>* cancel) {
     if (tokens.empty()) {
         throw Error(ErrorCode::invalid_argument, "nothing to evaluate: the token list is empty");
     }
@@ -38,6 +38,7 @@ int Evaluator::evaluate(const std::vector<int32_t>& tokens) {
     if (common == tokens.size()) --common;
     cache_.truncate(int(common));
     for (size_t begin = common; begin < tokens.size(); begin += size_t(n_batch_)) {
+        if (cancel && cancel->load()) break;
         const int n = int(std::min(tokens.size() - begin, size_t(n_batch_)));
         run(tokens.data() + begin, n);
     }

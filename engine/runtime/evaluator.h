@@ -3,6 +3,7 @@
 // prefix with what it already holds, evaluates the rest in chunks of n_batch tokens and
 // leaves the logits of the last token. Session builds generation on top of it; tests use it
 // to compare logits with llama.cpp.
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -20,7 +21,9 @@ public:
     // Makes the cache hold exactly `tokens` and computes the last one's logits. Returns how
     // many leading tokens were reused from the cache. Throws Error(context_full) when the
     // tokens do not fit, Error(invalid_argument) for an empty list or an id out of range.
-    int evaluate(const std::vector<int32_t>& tokens);
+    // `cancel` is checked between chunks of n_batch tokens; when it is set, evaluation stops
+    // early (the cache keeps what was evaluated, the logits are not meaningful).
+    int evaluate(const std::vector<int32_t>& tokens, const std::atomic<bool>* cancel = nullptr);
     // Appends one token (decode step). Throws Error(context_full) when the cache is full.
     void append(int32_t token);
 
