@@ -205,6 +205,26 @@ private slots:
         ctx->download(a.region(), 1000, part.data(), part.size());
         QVERIFY(std::equal(part.begin(), part.end(), data.begin() + 1000));
         QVERIFY_THROWS_EXCEPTION(hearth::Error, ctx->download(a.region(), 12300, part.data(), 100));
+
+        // The staging path that discrete GPUs take (their device-local memory is not mapped):
+        // the same region with its mapping hidden goes through recorded buffer copies.
+        Region unmapped = a.region();
+        unmapped.mapped = nullptr;
+        std::vector<uint8_t> other(data.rbegin(), data.rend());
+        ctx->upload(unmapped, 0, other.data(), other.size());
+        QCOMPARE(vulkan_test::download<uint8_t>(*ctx, a, data.size()), other);
+        std::vector<uint8_t> back(3000);
+        ctx->download(unmapped, 5000, back.data(), back.size());
+        QVERIFY(std::equal(back.begin(), back.end(), other.begin() + 5000));
+        // Larger than the staging buffer's first size: it grows.
+        std::vector<uint8_t> large(3u << 20, 0x5A);
+        Allocation big(ctx->memory(), large.size());
+        Region big_unmapped = big.region();
+        big_unmapped.mapped = nullptr;
+        ctx->upload(big_unmapped, 0, large.data(), large.size());
+        std::vector<uint8_t> large_back(large.size());
+        ctx->download(big_unmapped, 0, large_back.data(), large_back.size());
+        QVERIFY(large_back == large);
     }
 
     void dispatchHelperChecksItsArguments() {
