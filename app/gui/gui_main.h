@@ -1,2 +1,4 @@
 #pragma once
-namespace hearth::gui { int run(int argc, char** argv); }
+namespace hearth::gui {
+int run(int argc, char** argv);
+}

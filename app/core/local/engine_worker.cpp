@@ -19,17 +19,31 @@ GenerationStats failedStats(const QString& message) {
 
 }  // namespace
 
+GenerationRequest EngineWorker::continuationRequest(const GenerationRequest& request) const {
+    // A trailing assistant message is an interrupted reply to continue: render the turns
+    // before it with the generation prompt, then its text, and let the model carry on.
+    if (request.raw || request.messages.empty() || request.messages.back().role != "assistant")
+        return request;
+    GenerationRequest raw = request;
+    std::vector<ChatMessage> before(request.messages.begin(), request.messages.end() - 1);
+    raw.prompt = model_->apply_chat_template(before, true) + request.messages.back().content;
+    raw.raw = true;
+    raw.messages.clear();
+    return raw;
+}
+
 EngineWorker::EngineWorker(std::shared_ptr<std::atomic<bool>> abortLoad)
     : abortLoad_(std::move(abortLoad)) {}
 
 EngineWorker::~EngineWorker() = default;
 
-void EngineWorker::load(const QString& path, int threads) {
+void EngineWorker::load(const QString& path, int threads, const QString& chatTemplate) {
     session_.reset();
     model_.reset();
     loadError_.clear();
     LoadOptions options;
     options.n_threads = threads;
+    options.chat_template = chatTemplate.toStdString();
     options.progress = [this](float fraction) {
         Q_EMIT loadProgress(fraction);
         return !abortLoad_->load();
@@ -47,6 +61,10 @@ void EngineWorker::load(const QString& path, int threads) {
         loadError_ = QString::fromUtf8(e.what());
         Q_EMIT loadFailed(loadError_);
     }
+}
+
+void EngineWorker::fail(const QString& message) {
+    loadError_ = message;
 }
 
 void EngineWorker::setContextSize(int tokens) {
@@ -81,7 +99,7 @@ void EngineWorker::generate(quint64 jobId, const GenerationRequest& request,
     try {
         ensureSession();
         const auto stats = session_->generate(
-            request,
+            continuationRequest(request),
             [this, jobId](std::string_view text) {
                 Q_EMIT piece(jobId,
                              QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())));

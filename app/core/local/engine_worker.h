@@ -4,6 +4,9 @@
 // out is a queued signal carrying value types, so no engine object is ever touched from
 // two threads. Generation runs inside the generate() slot; the only thing shared with
 // other threads is the per-job atomic cancel flag (checked by the engine between tokens).
+//
+// A request whose last message has role "assistant" continues that message (the rendered
+// prompt ends with its text, no end-of-turn), which is how an interrupted reply resumes.
 #include <QObject>
 #include <QString>
 #include <atomic>
@@ -29,7 +32,10 @@ public:
     ~EngineWorker() override;
 
 public Q_SLOTS:
-    void load(const QString& path, int threads);
+    // chatTemplate: Jinja source overriding the file's own; empty = the file's.
+    void load(const QString& path, int threads, const QString& chatTemplate);
+    // No model to load: every job finishes with this error.
+    void fail(const QString& message);
     // Takes effect on the next generate(): the session (and its KV cache) is recreated.
     void setContextSize(int tokens);
     void generate(quint64 jobId, const hearth::GenerationRequest& request,
@@ -45,6 +51,7 @@ Q_SIGNALS:
 
 private:
     void ensureSession();
+    GenerationRequest continuationRequest(const GenerationRequest& request) const;
 
     std::shared_ptr<std::atomic<bool>> abortLoad_;
     std::shared_ptr<Model> model_;

@@ -3,7 +3,7 @@
 #include <QFileInfo>
 #include <QMetaObject>
 
-#include "core/local/model_files.h"
+#include "core/models/model_store.h"
 
 namespace hearth::local {
 
@@ -33,8 +33,16 @@ void registerTypes() {
 LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* parent)
     : QObject(parent), id_(modelNameOrPath) {
     registerTypes();
-    path_ = resolveModelFile(modelNameOrPath);
-    modelName_ = path_.isEmpty() ? modelNameOrPath : QFileInfo(path_).completeBaseName();
+    const ModelAddress address = ModelStore().resolve(modelNameOrPath);
+    QString chatTemplate;
+    if (address.kind == ModelAddress::Kind::LocalFile) {
+        path_ = address.path;
+        if (address.entry && address.entry->chatTemplate != QLatin1String("gguf"))
+            chatTemplate = QString::fromUtf8(readAppResource(address.entry->chatTemplate));
+    }
+    modelName_ = address.entry     ? address.entry->name
+                 : path_.isEmpty() ? modelNameOrPath
+                                   : QFileInfo(path_).completeBaseName();
 
     worker_ = new EngineWorker(abortLoad_);
     worker_->moveToThread(&thread_);
@@ -64,14 +72,17 @@ LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* p
     thread_.start();
 
     if (path_.isEmpty()) {
-        // Still routed through the worker so jobs get a proper error finish.
         error_ =
-            QStringLiteral("model not found: %1 (looked in %2)").arg(modelNameOrPath, modelsDir());
+            address.kind == ModelAddress::Kind::Remote
+                ? QStringLiteral("%1 is a remote address, not a local model").arg(modelNameOrPath)
+                : address.error;
+        if (error_.isEmpty()) error_ = QStringLiteral("model not found: ") + modelNameOrPath;
         state_ = State::Failed;
+        QMetaObject::invokeMethod(worker_, "fail", Qt::QueuedConnection, Q_ARG(QString, error_));
         return;
     }
     QMetaObject::invokeMethod(worker_, "load", Qt::QueuedConnection, Q_ARG(QString, path_),
-                              Q_ARG(int, threads));
+                              Q_ARG(int, threads), Q_ARG(QString, chatTemplate));
 }
 
 LocalTarget::~LocalTarget() {

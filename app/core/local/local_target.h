@@ -24,7 +24,8 @@ public:
     enum class State { Loading, Ready, Failed };
     Q_ENUM(State)
 
-    // `modelNameOrPath` goes through resolveModelFile(); an unresolvable name fails at once.
+    // `modelNameOrPath` goes through ModelStore::resolve() (catalog name, alias, file stem or
+    // path); an address that is not a local file fails at once (state Failed).
     explicit LocalTarget(const QString& modelNameOrPath, int threads = 0,
                          QObject* parent = nullptr);
     ~LocalTarget() override;

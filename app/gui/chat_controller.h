@@ -1,0 +1,184 @@
+#pragma once
+// ChatController: the chat window's facade (GUI thread). QML shows, this decides: it owns
+// the Store, the sidebar and thread models, the parameters, and the local target of the
+// selected model, and turns user actions into store requests and generation jobs.
+//
+// One message's journey: send() -> store appends the user message -> store starts a
+// Streaming reply -> a job starts on the target -> pieces are buffered here and flushed
+// into the thread model at most every kFlushMs (so a fast model cannot flood the GUI
+// thread) and handed to the store, which batches them to disk -> finish: stats and finish
+// reason saved, the row updated with the stored record.
+//
+// Conversation deletion is soft for kUndoMs: the conversation is archived (hidden) and
+// deleted for good when the undo window closes or another deletion starts.
+#include <QtQml/qqmlregistration.h>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <memory>
+
+#include "core/store/conversation_list_model.h"
+#include "core/store/message_thread_model.h"
+#include "core/store/store.h"
+#include "core/target/target.h"
+#include "gui/generation_parameters.h"
+#include "gui/search_results_model.h"
+
+namespace hearth::local {
+class LocalTarget;
+}
+
+namespace hearth::gui {
+
+class ChatController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(QAbstractItemModel* conversations READ conversations CONSTANT)
+    Q_PROPERTY(QAbstractItemModel* thread READ thread CONSTANT)
+    Q_PROPERTY(QAbstractItemModel* searchResults READ searchResults CONSTANT)
+    Q_PROPERTY(hearth::gui::GenerationParameters* parameters READ parameters CONSTANT)
+    Q_PROPERTY(bool ready READ ready NOTIFY readyChanged)
+    Q_PROPERTY(qint64 conversationId READ conversationId NOTIFY conversationChanged)
+    Q_PROPERTY(QString conversationTitle READ conversationTitle NOTIFY conversationChanged)
+    Q_PROPERTY(QString modelName READ modelName WRITE setModelName NOTIFY modelChanged)
+    Q_PROPERTY(QString modelDisplayName READ modelDisplayName NOTIFY modelChanged)
+    // "none" (no model chosen), "loading", "ready", "failed"
+    Q_PROPERTY(QString modelState READ modelState NOTIFY modelChanged)
+    Q_PROPERTY(double modelProgress READ modelProgress NOTIFY modelProgressChanged)
+    Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
+    Q_PROPERTY(QString deviceName READ deviceName CONSTANT)
+    Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
+    Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextChanged)
+    Q_PROPERTY(int contextSize READ contextSize NOTIFY contextChanged)
+    Q_PROPERTY(QString pendingDeleteTitle READ pendingDeleteTitle NOTIFY pendingDeleteChanged)
+    Q_PROPERTY(QString databasePath READ databasePath NOTIFY readyChanged)
+public:
+    explicit ChatController(QObject* parent = nullptr);
+    ~ChatController() override;
+
+    QAbstractItemModel* conversations() { return &conversations_; }
+    QAbstractItemModel* thread() { return &thread_; }
+    QAbstractItemModel* searchResults() { return &searchResults_; }
+    GenerationParameters* parameters() { return &parameters_; }
+    store::MessageThreadModel& threadModel() { return thread_; }
+    store::ConversationListModel& conversationModel() { return conversations_; }
+    store::Store& store() { return store_; }
+
+    bool ready() const { return ready_; }
+    qint64 conversationId() const { return conversationId_; }
+    QString conversationTitle() const { return conversationTitle_; }
+    QString modelName() const { return modelName_; }
+    QString modelDisplayName() const;
+    QString modelState() const;
+    double modelProgress() const;
+    QString modelError() const;
+    QString deviceName() const;
+    bool generating() const { return starting_ || bool(job_); }
+    int contextUsed() const { return contextUsed_; }
+    int contextSize() const;
+    QString pendingDeleteTitle() const { return pendingDelete_.title; }
+    QString databasePath() const { return store_.path(); }
+
+    // Selects the model for the open conversation (saved as its default target) and for
+    // new ones; loads it if it is not the loaded one.
+    void setModelName(const QString& name);
+
+    // ---- conversations ----
+    Q_INVOKABLE void newConversation();  // clears the view; created on first send
+    Q_INVOKABLE void openConversation(qint64 id);
+    Q_INVOKABLE void renameConversation(qint64 id, const QString& title);
+    Q_INVOKABLE void togglePinned(qint64 id);
+    Q_INVOKABLE void deleteConversation(qint64 id);  // undoable for kUndoMs
+    Q_INVOKABLE void undoDelete();
+    Q_INVOKABLE void search(const QString& query);
+    // Opens the conversation on the branch that holds messageId; focusMessage(row) follows.
+    Q_INVOKABLE void openSearchHit(qint64 conversationId, qint64 messageId);
+
+    // ---- messages ----
+    Q_INVOKABLE bool send(const QString& text);  // false when empty, busy or no model
+    Q_INVOKABLE void stop();
+    Q_INVOKABLE void regenerate();                     // new sibling of the last assistant reply
+    Q_INVOKABLE void continueReply(qint64 messageId);  // resumes an interrupted reply
+    Q_INVOKABLE void editMessage(qint64 messageId, const QString& text);  // new branch
+    Q_INVOKABLE void switchSibling(qint64 messageId, int step);           // -1 / +1
+    Q_INVOKABLE void deleteMessage(qint64 messageId);
+
+    // ---- helpers for the view ----
+    Q_INVOKABLE QVariantList messageBlocks(const QString& content) const;
+    Q_INVOKABLE void copyToClipboard(const QString& text) const;
+    Q_INVOKABLE void dismissError() { setError({}); }
+    Q_PROPERTY(QString errorText READ errorText NOTIFY errorChanged)
+    QString errorText() const { return error_; }
+
+    static constexpr int kFlushMs = 33;
+    static constexpr int kUndoMs = 6000;
+
+Q_SIGNALS:
+    void readyChanged();
+    void conversationChanged();
+    void modelChanged();
+    void modelProgressChanged();
+    void generatingChanged();
+    void contextChanged();
+    void pendingDeleteChanged();
+    void errorChanged();
+    void focusMessage(int row);
+    // A reply finished (any reason); `finish` is the store's finish-reason name.
+    void replyFinished(qint64 messageId, const QString& finish);
+
+private:
+    struct PendingDelete {
+        qint64 id = 0;
+        QString title;
+    };
+    struct Stream {
+        store::Store::ReplyTicket ticket = 0;
+        qint64 conversationId = 0;
+        qint64 messageId = 0;
+        QString pending;  // pieces not yet in the thread model
+    };
+
+    void onStoreOpened();
+    void loadConversation(qint64 id, qint64 focusMessageId = 0);
+    void showBranch(const QVector<store::BranchMessage>& branch, qint64 focusMessageId = 0);
+    void setConversation(const store::ConversationRecord& record);
+    void commitPendingDelete();
+    void saveParameters();
+    void ensureTarget();
+    void setError(const QString& message);
+    void setStarting(bool starting);
+    void appendUserMessage(const QString& text);
+
+    // chat_generation.cpp
+    void startReply(qint64 parentId, const QString& prefix, bool reloadBranch);
+    void startJob(const store::MessageRecord& reply, const QString& prefix);
+    GenerationRequest buildRequest(const QString& prefix) const;
+    void flushPieces();
+    void finishStream(const GenerationStats& stats);
+    void updateContextUsage(const store::MessageRecord& record);
+
+    store::Store store_;
+    store::ConversationListModel conversations_;
+    store::MessageThreadModel thread_;
+    SearchResultsModel searchResults_;
+    GenerationParameters parameters_;
+
+    bool ready_ = false;
+    qint64 conversationId_ = 0;
+    QString conversationTitle_;
+    QString modelName_;
+    std::unique_ptr<local::LocalTarget> target_;
+    std::shared_ptr<Job> job_;
+    bool starting_ = false;       // between send() and the job's start (store round trips)
+    bool stopRequested_ = false;  // Esc while starting: cancel the job as soon as it exists
+    Stream stream_;
+    QTimer flushTimer_;
+    QTimer saveParametersTimer_;
+    QTimer undoTimer_;
+    PendingDelete pendingDelete_;
+    int contextUsed_ = 0;
+    QString error_;
+    quint64 openRequest_ = 0;  // drops stale branch loads when the user clicks fast
+};
+
+}  // namespace hearth::gui

@@ -1,0 +1,45 @@
+#pragma once
+// ModelPickerModel: the installed models (ModelStore::installed()) for the model picker.
+// Roles: name (what a conversation stores as its target), title, quant, sizeText,
+// architecture, error (file unreadable as GGUF).
+#include <QtQml/qqmlregistration.h>
+#include <QAbstractListModel>
+#include <QVector>
+
+#include "core/models/model_store.h"
+
+namespace hearth::gui {
+
+class ModelPickerModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+public:
+    enum Roles {
+        NameRole = Qt::UserRole + 1,
+        TitleRole,
+        QuantRole,
+        SizeTextRole,
+        ArchitectureRole,
+        ErrorRole
+    };
+
+    explicit ModelPickerModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    Q_INVOKABLE void refresh();                          // rescans the models directory
+    Q_INVOKABLE int indexOf(const QString& name) const;  // -1 when absent
+    Q_INVOKABLE QString nameAt(int row) const;
+    Q_INVOKABLE QString modelsDirectory() const;
+
+Q_SIGNALS:
+    void countChanged();
+
+private:
+    QVector<InstalledModel> models_;
+};
+
+}  // namespace hearth::gui

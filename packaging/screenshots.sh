@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Renders the README screenshots into resources/screenshots/ with the real app and a real
+# model, in a throwaway home (database, settings, models dir), under Xvfb.
+#
+#   packaging/screenshots.sh [BUILD_DIR]     (default: build)
+#
+# Needs xvfb-run and an installed model: HEARTH_SCREENSHOT_MODEL (a .gguf path; default the
+# SmolLM2 file setup fetched into ~/.cache/hearth/models).
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$repo/build}"
+hearth="$build/bin/hearth"
+model="${HEARTH_SCREENSHOT_MODEL:-$HOME/.cache/hearth/models/smollm2-135m-instruct-q4_1.gguf}"
+out="$repo/resources/screenshots"
+
+[[ -x "$hearth" ]] || { echo "screenshots: no $hearth (build it first)" >&2; exit 1; }
+[[ -f "$model" ]] || { echo "screenshots: no model at $model" >&2; exit 1; }
+command -v xvfb-run >/dev/null || { echo "screenshots: xvfb-run is not installed" >&2; exit 1; }
+
+home="$(mktemp -d)"
+trap 'rm -rf "$home"' EXIT
+mkdir -p "$home/models" "$home/config" "$home/data" "$out"
+ln -s "$model" "$home/models/$(basename "$model")"
+
+export HEARTH_DB="$home/hearth.db"
+export HEARTH_MODELS_DIR="$home/models"
+export XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state"
+export HEARTH_LOG=warn
+
+shoot() {  # shoot SCENE THEME FILE
+    echo "screenshots: $3 (scene $1, $2)"
+    HEARTH_SCREENSHOT_SCENE="$1" HEARTH_THEME="$2" \
+        xvfb-run -a -s "-screen 0 1280x800x24" "$hearth" --screenshot "$out/$3"
+}
+
+# The chat scene asks the model for code first; later scenes reuse that conversation.
+shoot chat light chat.png
+shoot search light search.png
+shoot parameters light parameters.png
+shoot chat dark chat-dark.png
+echo "screenshots: written to $out"

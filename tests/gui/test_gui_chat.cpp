@@ -1,0 +1,211 @@
+// A whole chat through the real window with the real engine (stories260K): type and send,
+// the reply streams into the view and the database; stop; regenerate ("2/2"); edit a user
+// message (new branch) and switch back; switch conversations; restart and find everything
+// as it was. The GUI thread is watched by a 5 ms timer throughout loading and generating.
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+#include <cstdio>
+
+#include "core/store/store_database.h"
+#include "gui_fixture.h"
+
+using hearth::store::BranchMessage;
+using hearth::store::StoreDatabase;
+
+namespace {
+
+// Longest time between two ticks of a 5 ms timer on the GUI thread.
+class GapMeter : public QObject {
+public:
+    GapMeter() {
+        timer_.setInterval(5);
+        timer_.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&timer_, &QTimer::timeout, this,
+                         [this] { maxGapMs_ = std::max(maxGapMs_, clock_.restart()); });
+        clock_.start();
+        timer_.start();
+    }
+    qint64 maxGapMs() const { return maxGapMs_; }
+
+private:
+    QTimer timer_;
+    QElapsedTimer clock_;
+    qint64 maxGapMs_ = 0;
+};
+
+constexpr int kReplyTimeoutMs = 60000;
+
+}  // namespace
+
+class TestGuiChat : public QObject {
+    Q_OBJECT
+private:
+    hearth::store::MessageThreadModel& thread() { return w_->chat->threadModel(); }
+    const hearth::store::MessageRecord& row(int i) { return thread().at(i).message; }
+
+    // Waits for the reply in flight; returns the finish-reason name the controller reported.
+    QString waitForReply(QSignalSpy& finished) {
+        const int before = int(finished.size());
+        if (!QTest::qWaitFor([&] { return finished.size() > before && !w_->chat->generating(); },
+                             kReplyTimeoutMs))
+            return QStringLiteral("<timeout>");
+        return finished.last().at(1).toString();
+    }
+
+    QVector<BranchMessage> storedBranch(qint64 conversationId) {
+        w_->chat->store().waitForIdle();
+        auto db = StoreDatabase::open(home_->dbPath(), StoreDatabase::OpenMode::ReadOnly);
+        return db->branch(conversationId);
+    }
+
+    std::unique_ptr<hearth::test::GuiHome> home_;
+    std::unique_ptr<hearth::test::OpenWindow> w_;
+    qint64 firstConversation_ = 0;
+
+private Q_SLOTS:
+    void initTestCase() {
+        hearth::gui::prepareApplication(*qGuiApp);
+        home_ = std::make_unique<hearth::test::GuiHome>(true);
+        QVERIFY2(home_->ok(), "tests/data/models/stories260K.gguf is missing");
+    }
+
+    void typesSendsAndStreamsWithAResponsiveGuiThread() {
+        GapMeter meter;
+        w_ = std::make_unique<hearth::test::OpenWindow>();
+        QVERIFY(w_->open());
+        QAbstractItemModelTester threadTester(
+            &thread(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester listTester(&w_->chat->conversationModel(),
+                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY(w_->chat->ready());
+        QTRY_COMPARE_WITH_TIMEOUT(w_->chat->modelState(), QStringLiteral("ready"), 30000);
+        QCOMPARE(w_->chat->modelName(), QStringLiteral("stories260K"));
+        w_->chat->parameters()->setMaxTokens(48);
+        w_->chat->parameters()->setSeed(7);
+
+        QSignalSpy finished(w_->chat, &hearth::gui::ChatController::replyFinished);
+        QQuickItem* input = w_->item(QStringLiteral("composerInput"));
+        QVERIFY(input);
+        input->forceActiveFocus();
+        QTest::keyClicks(w_->window, QStringLiteral("Once upon a time"));
+        QTest::keyClick(w_->window, Qt::Key_Return);
+        QTRY_VERIFY(w_->chat->generating() || finished.size() > 0);
+        const QString finish = waitForReply(finished);
+        QVERIFY2(finish == QStringLiteral("stop") || finish == QStringLiteral("length"),
+                 qPrintable(finish));
+        QCOMPARE(input->property("text").toString(), QString());  // the box was cleared
+
+        QCOMPARE(thread().rowCount(), 2);
+        QCOMPARE(row(0).content, QStringLiteral("Once upon a time"));
+        QCOMPARE(row(1).role, hearth::store::Role::Assistant);
+        QVERIFY(!row(1).content.isEmpty());
+        QVERIFY(row(1).stats.completionTokens > 0);
+        QVERIFY(row(1).stats.tokensPerS > 0);
+
+        // The view shows it, and the footer has the stats.
+        QTRY_VERIFY(!w_->visibleItems(QStringLiteral("statsFooter")).isEmpty());
+
+        firstConversation_ = w_->chat->conversationId();
+        QVERIFY(firstConversation_ > 0);
+        const auto stored = storedBranch(firstConversation_);
+        QCOMPARE(stored.size(), 2);
+        QCOMPARE(stored[1].message.content, row(1).content);
+        QCOMPARE(stored[1].message.finish == hearth::store::FinishReason::Stop ||
+                     stored[1].message.finish == hearth::store::FinishReason::Length,
+                 true);
+
+        std::printf("GUI thread max gap during model load + generation: %lld ms\n",
+                    static_cast<long long>(meter.maxGapMs()));
+        QVERIFY2(meter.maxGapMs() < 50, qPrintable(QString::number(meter.maxGapMs())));
+    }
+
+    void stopEndsTheReplyAsCancelled() {
+        QSignalSpy finished(w_->chat, &hearth::gui::ChatController::replyFinished);
+        w_->chat->parameters()->setMaxTokens(0);  // until the context is full
+        // Stop as soon as the first piece reaches the view.
+        auto stopper = connect(&thread(), &QAbstractItemModel::dataChanged, w_->chat,
+                               [this] { w_->chat->stop(); });
+        QVERIFY(w_->chat->send(QStringLiteral("Tell me a long story")));
+        const QString finish = waitForReply(finished);
+        disconnect(stopper);
+        QCOMPARE(finish, QStringLiteral("cancelled"));
+        QCOMPARE(thread().rowCount(), 4);
+        QCOMPARE(row(3).finish, hearth::store::FinishReason::Cancelled);
+        QTRY_VERIFY(!w_->visibleItems(QStringLiteral("finishNotice")).isEmpty());
+        const auto stored = storedBranch(firstConversation_);
+        QCOMPARE(stored.last().message.finish, hearth::store::FinishReason::Cancelled);
+        w_->chat->parameters()->setMaxTokens(48);
+    }
+
+    void regenerateAddsASecondSibling() {
+        QSignalSpy finished(w_->chat, &hearth::gui::ChatController::replyFinished);
+        const qint64 cancelledId = row(3).id;
+        w_->chat->regenerate();
+        QCOMPARE(waitForReply(finished).isEmpty(), false);
+        QCOMPARE(thread().rowCount(), 4);
+        QVERIFY(row(3).id != cancelledId);
+        QCOMPARE(thread().at(3).siblingCount, 2);
+        QCOMPARE(thread().at(3).siblingIndex, 1);
+        QTRY_VERIFY(!w_->visibleItems(QStringLiteral("branchLabel")).isEmpty());
+        QCOMPARE(
+            w_->visibleItems(QStringLiteral("branchLabel")).last()->property("text").toString(),
+            QStringLiteral("2/2"));
+    }
+
+    void editingAUserMessageStartsABranch() {
+        QSignalSpy finished(w_->chat, &hearth::gui::ChatController::replyFinished);
+        const qint64 originalFirst = row(0).id;
+        w_->chat->editMessage(originalFirst, QStringLiteral("A cat sat"));
+        waitForReply(finished);
+        QCOMPARE(thread().rowCount(), 2);
+        QCOMPARE(row(0).content, QStringLiteral("A cat sat"));
+        QCOMPARE(thread().at(0).siblingCount, 2);
+        QCOMPARE(thread().at(0).siblingIndex, 1);
+
+        // Back to the first version: the whole original branch returns.
+        w_->chat->switchSibling(row(0).id, -1);
+        QTRY_COMPARE(thread().rowCount(), 4);
+        QCOMPARE(row(0).id, originalFirst);
+        QCOMPARE(thread().at(3).siblingIndex, 1);  // the regenerated reply stayed selected
+    }
+
+    void switchesConversations() {
+        QSignalSpy finished(w_->chat, &hearth::gui::ChatController::replyFinished);
+        const auto firstBranchLeaf = row(3).id;
+        QTest::keyClick(w_->window, Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(thread().rowCount(), 0);
+        QVERIFY(w_->chat->send(QStringLiteral("The dog ran")));
+        waitForReply(finished);
+        const qint64 second = w_->chat->conversationId();
+        QVERIFY(second != firstConversation_);
+        QTRY_COMPARE(w_->chat->conversationModel().rowCount(), 2);
+
+        w_->chat->openConversation(firstConversation_);
+        QTRY_COMPARE(w_->chat->conversationId(), firstConversation_);
+        QTRY_COMPARE(thread().rowCount(), 4);
+        QCOMPARE(row(3).id, firstBranchLeaf);
+    }
+
+    void restartRestoresConversationAndLeaf() {
+        const qint64 leaf = row(3).id;
+        const QString reply = row(3).content;
+        w_->close();
+        w_ = std::make_unique<hearth::test::OpenWindow>();
+        QVERIFY(w_->open());
+        QTRY_VERIFY(w_->chat->ready());
+        QTRY_COMPARE(w_->chat->conversationId(), firstConversation_);
+        QTRY_COMPARE(thread().rowCount(), 4);
+        QCOMPARE(row(3).id, leaf);
+        QCOMPARE(row(3).content, reply);
+        QCOMPARE(w_->chat->conversationModel().rowCount(), 2);
+        QCOMPARE(w_->chat->parameters()->maxTokens(), 48);  // stored with the conversation
+    }
+
+    void cleanupTestCase() { w_.reset(); }
+};
+
+QTEST_MAIN(TestGuiChat)
+#include "test_gui_chat.moc"

@@ -1,0 +1,57 @@
+// The window with no model installed: it opens, says how to get the default model, takes
+// keyboard shortcuts, and closes cleanly without a warning on the console.
+#include <QTest>
+
+#include "gui_fixture.h"
+
+namespace {
+QStringList g_messages;
+QtMessageHandler g_previous = nullptr;
+void recordMessages(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    if (type != QtDebugMsg && type != QtInfoMsg) g_messages << message;
+    g_previous(type, context, message);
+}
+}  // namespace
+
+class TestGuiWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        hearth::gui::prepareApplication(*qGuiApp);
+        g_previous = qInstallMessageHandler(recordMessages);
+    }
+
+    void opensWithFirstRunPanelAndClosesCleanly() {
+        hearth::test::GuiHome home(false);
+        QVERIFY(home.ok());
+        g_messages.clear();
+        {
+            hearth::test::OpenWindow w;
+            QVERIFY(w.open());
+            QTRY_VERIFY(w.chat->ready());
+            QCOMPARE(w.chat->modelState(), QStringLiteral("none"));
+
+            QQuickItem* firstRun = w.item(QStringLiteral("firstRunPanel"));
+            QVERIFY(firstRun);
+            QVERIFY(firstRun->isVisible());
+            QQuickItem* command = w.item(QStringLiteral("pullCommand"));
+            QVERIFY(command);
+            QCOMPARE(command->property("text").toString(),
+                     QStringLiteral("hearth models pull smollm2-135m-instruct"));
+            QVERIFY(!w.chat->send(QStringLiteral("hello")));      // nothing to run it on
+            QCOMPARE(w.chat->conversationModel().rowCount(), 0);  // no fake conversations
+
+            // Ctrl+K puts the keyboard in the search field.
+            QTest::keyClick(w.window, Qt::Key_K, Qt::ControlModifier);
+            QQuickItem* search = w.item(QStringLiteral("searchField"));
+            QVERIFY(search);
+            QTRY_VERIFY(search->hasActiveFocus());
+            QCOMPARE(w.item(QStringLiteral("statusBar"))->isVisible(), true);
+        }
+        QTest::qWait(50);
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
+};
+
+QTEST_MAIN(TestGuiWindow)
+#include "test_gui_window.moc"
