@@ -128,6 +128,46 @@ private slots:
         if (detected_simd_level() == SimdLevel::avx512) QVERIFY(checked >= 8 * 3);
     }
 
+    void multiRowKernelsMatchSingleDots() {
+        std::mt19937 rng(32);
+        int checked = 0;
+        for (SimdLevel level : simd_levels_present()) {
+            for (GgmlType t : weight_types()) {
+                const VecDotRowsFn rows = vec_dot_rows_fn(level, t);
+                if (!rows) continue;
+                const GgmlType at = vec_dot_type(t);
+                for (int64_t blocks : {1, 3, 13}) {
+                    const int64_t n = 32 * blocks;
+                    const size_t stride = row_size(t, n) + 6;  // padded, unaligned rows
+                    std::vector<uint8_t> w(stride * kMultiRows);
+                    for (int r = 0; r < kMultiRows; ++r) {
+                        const auto row = random_row(rng, t, n);
+                        std::copy(row.begin(), row.end(), w.begin() + r * stride);
+                    }
+                    const auto a = activation_row(t, random_floats(rng, n));
+                    float out[kMultiRows + 1];
+                    out[kMultiRows] = -7.0f;
+                    rows(n, w.data(), stride, a.data(), out);
+                    QCOMPARE(out[kMultiRows], -7.0f);
+                    for (int r = 0; r < kMultiRows; ++r) {
+                        const void* wr = w.data() + r * stride;
+                        const float want = scalar_vec_dot(t)(n, wr, a.data());
+                        const double mag = dot_magnitude(t, wr, at, a.data(), n);
+                        QVERIFY2(std::abs(out[r] - want) <= 1e-5 * mag + 1e-7,
+                                 qPrintable(QString("%1 n=%2 row %3: %4 vs %5")
+                                                .arg(type_name(t))
+                                                .arg(n)
+                                                .arg(r)
+                                                .arg(out[r])
+                                                .arg(want)));
+                    }
+                    ++checked;
+                }
+            }
+        }
+        if (detected_simd_level() == SimdLevel::avx512) QVERIFY(checked >= 5 * 3);
+    }
+
     // Integer-only paths (Q8_0 x Q8_0 per block) must agree exactly for one block.
     void simdSingleBlockQ8IsExact() {
         std::mt19937 rng(5);

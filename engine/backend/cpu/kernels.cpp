@@ -65,6 +65,10 @@ VecDotMultiFn vec_dot_multi_fn(SimdLevel level, GgmlType weight_type) {
     return level == SimdLevel::avx512 ? avx512_vec_dot_multi(weight_type) : nullptr;
 }
 
+VecDotRowsFn vec_dot_rows_fn(SimdLevel level, GgmlType weight_type) {
+    return level == SimdLevel::avx512 ? avx512_vec_dot_rows(weight_type) : nullptr;
+}
+
 bool supports_weight_type(GgmlType type) {
     return scalar_vec_dot(type) != nullptr;
 }

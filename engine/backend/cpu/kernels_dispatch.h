@@ -24,11 +24,18 @@ constexpr int kMultiTokens = 4;
 using VecDotMultiFn = void (*)(int64_t n, const void* weight_row, const void* act,
                                size_t act_stride, float* out, size_t out_stride);
 
+// Decode: kMultiRows consecutive weight rows (weight_row + r * row_stride) against one
+// activation row, results to out[r].
+constexpr int kMultiRows = 4;
+using VecDotRowsFn = void (*)(int64_t n, const void* weight_row, size_t row_stride, const void* act,
+                              float* out);
+
 // Per-level tables (nullptr = not implemented at that level).
 VecDotFn scalar_vec_dot(GgmlType weight_type);
 VecDotFn avx2_vec_dot(GgmlType weight_type);
 VecDotFn avx512_vec_dot(GgmlType weight_type);
 VecDotMultiFn avx512_vec_dot_multi(GgmlType weight_type);
+VecDotRowsFn avx512_vec_dot_rows(GgmlType weight_type);
 QuantizeFn scalar_activation_quantizer(GgmlType act_type);
 QuantizeFn avx2_activation_quantizer(GgmlType act_type);
 QuantizeFn avx512_activation_quantizer(GgmlType act_type);
@@ -38,6 +45,8 @@ VecDotFn vec_dot_fn(SimdLevel level, GgmlType weight_type);
 QuantizeFn activation_quantizer_fn(SimdLevel level, GgmlType act_type);
 // nullptr where no multi-token kernel exists at or below `level` (use vec_dot_fn per token).
 VecDotMultiFn vec_dot_multi_fn(SimdLevel level, GgmlType weight_type);
+// nullptr where no multi-row kernel exists at or below `level` (use vec_dot_fn per row).
+VecDotRowsFn vec_dot_rows_fn(SimdLevel level, GgmlType weight_type);
 
 // Block geometry for the types this backend knows (elements, bytes); {0, 0} otherwise.
 struct BlockShape {

@@ -79,6 +79,7 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
     const int64_t cols = w.cols;
 
     const VecDotMultiFn multi = vec_dot_multi_fn(level, w.type);
+    const VecDotRowsFn rows_kernel = vec_dot_rows_fn(level, w.type);
     auto do_chunk = [&](int64_t chunk) {
         const int64_t r_begin = chunk * chunk_rows;
         const int64_t r_end = std::min(rows, r_begin + chunk_rows);
@@ -98,7 +99,15 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
             for (; t < n_tokens; ++t) {
                 const char* a = act + static_cast<size_t>(t) * act_row_bytes;
                 float* out = y + t * rows;
-                for (int64_t r = r0; r < r1; ++r) {
+                int64_t r = r0;
+                if (rows_kernel) {
+                    // Groups of kMultiRows rows share each activation block load.
+                    for (; r + kMultiRows <= r1; r += kMultiRows) {
+                        rows_kernel(cols, weights + static_cast<size_t>(r) * w.row_stride,
+                                    w.row_stride, a, out + r);
+                    }
+                }
+                for (; r < r1; ++r) {
                     out[r] = dot(cols, weights + static_cast<size_t>(r) * w.row_stride, a);
                 }
             }
