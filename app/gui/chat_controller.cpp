@@ -120,7 +120,14 @@ void ChatController::ensureTarget() {
         stats.finish = FinishReason::cancelled;
         finishStream(stats);
     }
-    target_.reset();
+    if (target_) {
+        // Freed on its worker thread; deleted here once that thread has stopped.
+        local::LocalTarget* old = target_.release();
+        old->disconnect(this);
+        connect(old, &local::LocalTarget::retired, old, &QObject::deleteLater);
+        old->setParent(this);  // still joined by ~ChatController if the app closes first
+        old->retire();
+    }
     if (!modelName_.isEmpty()) {
         target_ = std::make_unique<local::LocalTarget>(modelName_);
         auto* target = target_.get();

@@ -56,16 +56,28 @@ struct OpenWindow {
         chat = window->findChild<gui::ChatController*>(QStringLiteral("chatController"));
         return chat != nullptr && QTest::qWaitForWindowExposed(window);
     }
+    // Items are searched through the visual tree (childItems), which is where QML puts
+    // them; their QObject parents can be elsewhere (loaders, views, popups).
     QQuickItem* item(const QString& objectName) const {
-        return window->contentItem()->findChild<QQuickItem*>(objectName);
+        const auto all = items(objectName);
+        return all.isEmpty() ? nullptr : all.constFirst();
+    }
+    QList<QQuickItem*> items(const QString& objectName) const {
+        QList<QQuickItem*> out;
+        collect(window->contentItem(), objectName, out);
+        return out;
     }
     // Items with that objectName that are visible, in tree order.
     QList<QQuickItem*> visibleItems(const QString& objectName) const {
         QList<QQuickItem*> out;
-        const auto all = window->contentItem()->findChildren<QQuickItem*>(objectName);
-        for (QQuickItem* i : all)
+        for (QQuickItem* i : items(objectName))
             if (i->isVisible()) out << i;
         return out;
+    }
+    static void collect(QQuickItem* root, const QString& objectName, QList<QQuickItem*>& out) {
+        if (root->objectName() == objectName) out << root;
+        for (QQuickItem* child : root->childItems())
+            collect(child, objectName, out);
     }
     void close() {
         engine.reset();

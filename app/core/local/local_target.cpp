@@ -85,14 +85,40 @@ LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* p
                               Q_ARG(int, threads), Q_ARG(QString, chatTemplate));
 }
 
-LocalTarget::~LocalTarget() {
+void LocalTarget::retire() {
     abortLoad_->store(true);
     for (const auto& flag : std::as_const(liveJobs_))
         flag->store(true);
-    // Queued generate() calls still run, but see their flag and return at once.
+    // Like destruction: unfinished jobs get no onFinished.
+    for (const auto& relay : std::as_const(relays_))
+        delete relay.data();
+    relays_.clear();
+    liveJobs_.clear();
+    if (!thread_.isRunning()) {
+        Q_EMIT retired();
+        return;
+    }
+    connect(&thread_, &QThread::finished, this, &LocalTarget::retired, Qt::UniqueConnection);
+    // Queued behind any generate() still pending, which return at once (flags set); the
+    // worker, and with it the model and its KV cache, is destroyed on its own thread.
+    EngineWorker* worker = worker_;
+    worker_ = nullptr;
+    QMetaObject::invokeMethod(
+        worker, [worker] { delete worker; }, Qt::QueuedConnection);
     thread_.quit();
+}
+
+LocalTarget::~LocalTarget() {
+    if (worker_) {
+        abortLoad_->store(true);
+        for (const auto& flag : std::as_const(liveJobs_))
+            flag->store(true);
+        EngineWorker* worker = worker_;
+        QMetaObject::invokeMethod(
+            worker, [worker] { delete worker; }, Qt::QueuedConnection);
+        thread_.quit();
+    }
     thread_.wait();
-    delete worker_;
     for (const auto& relay : std::as_const(relays_))
         delete relay.data();
 }
@@ -102,10 +128,12 @@ QString LocalTarget::displayName() const {
 }
 
 void LocalTarget::setContextSize(int tokens) {
+    if (!worker_) return;
     QMetaObject::invokeMethod(worker_, "setContextSize", Qt::QueuedConnection, Q_ARG(int, tokens));
 }
 
 std::shared_ptr<Job> LocalTarget::start(const GenerationRequest& request, Sink sink) {
+    Q_ASSERT(worker_);  // not after retire()
     const quint64 jobId = nextJobId_++;
     auto flag = std::make_shared<std::atomic<bool>>(false);
     liveJobs_.push_back(flag);

@@ -42,10 +42,18 @@ public:
     int trainedContext() const { return trainedContext_; }
     void setContextSize(int tokens);  // 0 = engine default; applies to the next job
 
+    // Starts tearing down without blocking the caller: cancels jobs (which then get no
+    // onFinished, as with destruction), aborts a load, frees
+    // the model on the worker thread. retired() follows once the thread has stopped; the
+    // destructor then has nothing left to wait for. (Switching models in the GUI uses this
+    // so unmapping a large file never stalls the window.)
+    void retire();
+
 Q_SIGNALS:
     void stateChanged(hearth::local::LocalTarget::State state);
     void loadProgressChanged(float fraction);
     void contextSizeChanged(int tokens);
+    void retired();
 
 private:
     // Bookkeeping below is touched only on the target's own thread.
