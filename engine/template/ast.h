@@ -46,6 +46,7 @@ struct Expr {
     std::vector<std::pair<std::string, ExprPtr>> kwargs;
     std::vector<std::string> ops;
     bool negated = false;
+    int depth = 1;  // longest path to a leaf; the parser bounds it
 };
 
 struct Stmt;

@@ -77,6 +77,10 @@ Value namespace_global(const CallArgs& a) {
     }
     for (const auto& [k, v] : a.keyword)
         d.set(k, v);
+    int64_t visited = 0;
+    for (const auto& kv : d.items)
+        if (jinja::holds_namespace(kv.second, visited))
+            jinja::raise_error("a namespace cannot hold another namespace");
     return Value::make_namespace(std::move(d));
 }
 

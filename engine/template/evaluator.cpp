@@ -233,6 +233,10 @@ void Evaluator::exec_set(const Stmt& s) {
     if (s.target.attribute.empty()) return assign(s.target, v);
     Value ns = lookup(s.target.names[0]);
     if (!ns.is_namespace()) raise_error("cannot assign attribute on non-namespace object");
+    int64_t visited = 0;
+    bool nested = holds_namespace(v, visited);
+    charge(visited);
+    if (nested) raise_error("a namespace cannot hold another namespace");
     ns.namespace_dict().set(s.target.attribute, v);
 }
 

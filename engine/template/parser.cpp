@@ -2,6 +2,7 @@
 #pragma GCC diagnostic ignored "-Wrestrict"
 #include "template/parser.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <initializer_list>
@@ -15,6 +16,7 @@ namespace hearth::jinja {
 namespace {
 
 constexpr int kMaxNesting = 200;  // bounds parser recursion on hostile input
+constexpr int kMaxExpressionDepth = 300;
 
 class Parser {
 public:
@@ -81,6 +83,21 @@ private:
     void expect_block_end() {
         if (cur().type != TokenType::block_end) fail("expected end of statement block");
         advance();
+    }
+
+    // Records a finished node's depth (children are sealed first) and bounds it, so that
+    // evaluating and destroying the tree cannot overflow the stack, whatever the source.
+    ExprPtr seal(ExprPtr e) {
+        int depth = 0;
+        for (const Expr* child : {e->a.get(), e->b.get(), e->c.get(), e->d.get()})
+            if (child) depth = std::max(depth, child->depth);
+        for (const auto& item : e->items)
+            depth = std::max(depth, item->depth);
+        for (const auto& kw : e->kwargs)
+            depth = std::max(depth, kw.second->depth);
+        e->depth = depth + 1;
+        if (e->depth > kMaxExpressionDepth) fail("expression nested too deeply");
+        return e;
     }
 
     ExprPtr make(ExprKind kind) {
@@ -359,7 +376,7 @@ private:
             if (tuple->items.empty()) fail("expected an expression");
             return std::move(tuple->items[0]);
         }
-        return tuple;
+        return seal(std::move(tuple));
     }
 
     ExprPtr expression(bool with_condexpr) {
@@ -375,7 +392,7 @@ private:
             c->a = or_expr();
             if (skip_name("else")) c->c = expression(true);
             soft_ = saved_soft;
-            e = std::move(c);
+            e = seal(std::move(c));
         }
         return e;
     }
@@ -387,7 +404,7 @@ private:
             advance();
             e->a = std::move(left);
             e->b = and_expr();
-            left = std::move(e);
+            left = seal(std::move(e));
         }
         return left;
     }
@@ -399,7 +416,7 @@ private:
             advance();
             e->a = std::move(left);
             e->b = not_expr();
-            left = std::move(e);
+            left = seal(std::move(e));
         }
         return left;
     }
@@ -410,7 +427,7 @@ private:
             auto e = make(ExprKind::not_);
             advance();
             e->a = not_expr();
-            return e;
+            return seal(std::move(e));
         }
         return compare_expr();
     }
@@ -442,7 +459,7 @@ private:
             cmp->ops.push_back(op);
             cmp->items.push_back(math1());
         }
-        return cmp ? std::move(cmp) : std::move(left);
+        return cmp ? seal(std::move(cmp)) : std::move(left);
     }
 
     ExprPtr binary(ExprPtr left, std::string op, ExprPtr right) {
@@ -450,7 +467,7 @@ private:
         e->name = std::move(op);
         e->a = std::move(left);
         e->b = std::move(right);
-        return e;
+        return seal(std::move(e));
     }
 
     ExprPtr math1() {
@@ -470,7 +487,7 @@ private:
         e->items.push_back(std::move(first));
         while (skip_op("~"))
             e->items.push_back(math2());
-        return e;
+        return seal(std::move(e));
     }
 
     ExprPtr math2() {
@@ -499,6 +516,7 @@ private:
             node = make(is_op("-") ? ExprKind::neg : ExprKind::pos);
             advance();
             node->a = unary(false);
+            node = seal(std::move(node));
         } else {
             node = primary();
         }
@@ -561,7 +579,7 @@ private:
                 tuple->items.push_back(expression(true));
             }
             expect_op(")");
-            return tuple;
+            return seal(std::move(tuple));
         }
         if (skip_op("[")) {
             auto list = make(ExprKind::list);
@@ -571,7 +589,7 @@ private:
                 list->items.push_back(expression(true));
             }
             expect_op("]");
-            return list;
+            return seal(std::move(list));
         }
         if (skip_op("{")) {
             auto dict = make(ExprKind::dict);
@@ -583,7 +601,7 @@ private:
                 dict->items.push_back(expression(true));
             }
             expect_op("}");
-            return dict;
+            return seal(std::move(dict));
         }
         if (t.type == TokenType::op) fail("unexpected '" + t.value + "'");
         fail("unexpected end of expression");
@@ -598,12 +616,12 @@ private:
                     e->name = cur().value;
                     e->a = std::move(node);
                     advance();
-                    node = std::move(e);
+                    node = seal(std::move(e));
                 } else if (cur().type == TokenType::integer) {
                     auto e = make(ExprKind::getitem);
                     e->a = std::move(node);
                     e->b = primary();
-                    node = std::move(e);
+                    node = seal(std::move(e));
                 } else {
                     fail("expected name or number after '.'");
                 }
@@ -639,14 +657,14 @@ private:
             auto e = make(ExprKind::getitem);
             e->a = std::move(object);
             e->b = std::move(parts[0]);
-            return e;
+            return seal(std::move(e));
         }
         auto e = make(ExprKind::slice);
         e->a = std::move(object);
         e->b = std::move(parts[0]);
         e->c = std::move(parts[1]);
         e->d = std::move(parts[2]);
-        return e;
+        return seal(std::move(e));
     }
 
     void call_args(Expr& into) {
@@ -673,7 +691,7 @@ private:
         auto e = make(ExprKind::call);
         e->a = std::move(callee);
         call_args(*e);
-        return e;
+        return seal(std::move(e));
     }
 
     std::string dotted_name() {
@@ -695,7 +713,7 @@ private:
             if (!soft_ && !has_filter(e->name)) fail("no filter named '" + e->name + "'");
             e->a = std::move(node);
             if (is_op("(")) call_args(*e);
-            node = std::move(e);
+            node = seal(std::move(e));
         }
         return node;
     }
@@ -722,7 +740,7 @@ private:
                 } else if (arg_starts) {
                     e->items.push_back(postfix(primary()));
                 }
-                node = std::move(e);
+                node = seal(std::move(e));
             } else if (is_op("(")) {
                 node = call(std::move(node));
             } else {

@@ -2,6 +2,7 @@
 #pragma GCC diagnostic ignored "-Wrestrict"
 #include "template/value.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/error.h"
@@ -38,9 +39,28 @@ const Value* CallArgs::kwarg(std::string_view name) const {
 
 Value::Value(std::string s)
     : kind_(Kind::string), s_(std::make_shared<const std::string>(std::move(s))) {}
-Value::Value(List l, bool tuple)
-    : kind_(Kind::list), tuple_(tuple), list_(std::make_shared<const List>(std::move(l))) {}
-Value::Value(Dict d) : kind_(Kind::dict), dict_(std::make_shared<Dict>(std::move(d))) {}
+namespace {
+uint16_t container_depth(int deepest_child) {
+    if (deepest_child + 1 > Value::kMaxValueDepth)
+        throw Error(ErrorCode::limit_exceeded, "template sandbox limit: value nested too deeply");
+    return static_cast<uint16_t>(deepest_child + 1);
+}
+}  // namespace
+
+Value::Value(List l, bool tuple) : kind_(Kind::list), tuple_(tuple) {
+    int deepest = 0;
+    for (const auto& v : l)
+        deepest = std::max(deepest, v.depth());
+    depth_ = container_depth(deepest);
+    list_ = std::make_shared<const List>(std::move(l));
+}
+Value::Value(Dict d) : kind_(Kind::dict) {
+    int deepest = 0;
+    for (const auto& kv : d.items)
+        deepest = std::max(deepest, kv.second.depth());
+    depth_ = container_depth(deepest);
+    dict_ = std::make_shared<Dict>(std::move(d));
+}
 
 Value Value::undefined(std::string hint) {
     Value v;
@@ -321,6 +341,18 @@ int compare(const Value& a, const Value& b) {
         raise_error("'" + (a.is_undefined() ? a : b).undefined_hint() + "' is undefined");
     raise_error("'<' not supported between instances of '" + a.type_name() + "' and '" +
                 b.type_name() + "'");
+}
+
+bool holds_namespace(const Value& v, int64_t& visited) {
+    ++visited;
+    if (v.is_namespace()) return true;
+    if (v.is_list())
+        for (const auto& e : v.as_list())
+            if (holds_namespace(e, visited)) return true;
+    if (v.is_dict())
+        for (const auto& kv : v.as_dict().items)
+            if (holds_namespace(kv.second, visited)) return true;
+    return false;
 }
 
 Value from_json(const json::Value& v) {

@@ -108,6 +108,12 @@ public:
     const Callable& as_callable() const { return *fn_; }
     const std::string& undefined_hint() const;
 
+    // Nesting depth of lists/dicts (scalars 0). Building a value deeper than
+    // kMaxValueDepth throws limit_exceeded, so printing, comparing and destroying values
+    // never recurses without bound.
+    int depth() const { return depth_; }
+    static constexpr int kMaxValueDepth = 1000;
+
     bool truthy() const;
     // Python len(); -1 when the value has no length.
     int64_t length() const;
@@ -119,6 +125,7 @@ private:
     bool tuple_ = false;
     bool unsafe_ = false;
     bool markup_ = false;
+    uint16_t depth_ = 0;
     Lazy lazy_ = Lazy::no;
     union {
         int64_t i_ = 0;
@@ -137,6 +144,11 @@ std::string repr(const Value& v);
 bool equals(const Value& a, const Value& b);
 // Python ordering (<0, 0, >0); throws template_error for unorderable types.
 int compare(const Value& a, const Value& b);
+
+// Whether v is or contains a namespace. Namespaces may not hold namespaces: that keeps
+// values acyclic (shared_ptr cycles would leak) and their depth bounded. `visited` counts
+// the values looked at, for the caller's work budget.
+bool holds_namespace(const Value& v, int64_t& visited);
 
 Value from_json(const json::Value& v);
 // For tojson: throws template_error for undefined, callables and namespaces.

@@ -247,6 +247,19 @@ private slots:
                  ErrorCode::limit_exceeded);
     }
 
+    // Deliberate difference from jinja2, which allows it: a namespace holding a namespace
+    // could form a reference cycle (a leak) or an unboundedly deep chain.
+    void namespaceCannotHoldNamespace() {
+        QCOMPARE(QString::fromStdString(
+                     render("{% set ns = namespace(a=1) %}{% set ns.self = ns %}", "{}")),
+                 QStringLiteral("!error"));
+        QCOMPARE(QString::fromStdString(
+                     render("{% set ns = namespace(a=1) %}{% set ns.l = [1, [ns]] %}", "{}")),
+                 QStringLiteral("!error"));
+        QCOMPARE(QString::fromStdString(render("{{ namespace(x=namespace()) }}", "{}")),
+                 QStringLiteral("!error"));
+    }
+
     void strftimeUsesLocalTimeWithoutHearthNow() {
         qunsetenv("HEARTH_NOW");
         std::string year = ChatTemplate::parse("{{ strftime_now('%Y') }}").render({});

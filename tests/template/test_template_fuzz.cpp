@@ -182,6 +182,27 @@ private slots:
                     return s;
                 }() +
                 " }}",
+            "{{ 1" +
+                [] {
+                    std::string s;
+                    for (int i = 0; i < 50000; ++i)
+                        s += " + 1";
+                    return s;
+                }() +
+                " }}",
+            "{{ x" +
+                [] {
+                    std::string s;
+                    for (int i = 0; i < 20000; ++i)
+                        s += "|trim";
+                    return s;
+                }() +
+                " }}",
+            "{% set ns = namespace(l=[]) %}{% for i in range(5000) %}{% set ns.l = [ns.l] "
+            "%}{% endfor %}{{ ns.l }}",
+            "{% set ns = namespace(cur=1) %}{% for i in range(5000) %}{% set n = "
+            "namespace(x=ns.cur) %}{% set ns.cur = n %}{% endfor %}",
+            "{% set ns = namespace() %}{% set ns.me = ns %}{{ ns }}",
             "{{ 'unterminated",
             "{% raw %}never ends",
             "{# never ends",
