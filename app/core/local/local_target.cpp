@@ -52,14 +52,16 @@ LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* p
         progress_ = fraction;
         Q_EMIT loadProgressChanged(fraction);
     });
-    connect(worker_, &EngineWorker::loaded, this, [this](const QString& name, int trained) {
-        modelName_ = name;
-        trainedContext_ = trained;
-        progress_ = 1;
-        state_ = State::Ready;
-        Q_EMIT loadProgressChanged(1);
-        Q_EMIT stateChanged(state_);
-    });
+    const bool catalogName = address.entry != nullptr;
+    connect(worker_, &EngineWorker::loaded, this,
+            [this, catalogName](const QString& name, int trained) {
+                if (!catalogName) modelName_ = name;  // the catalog's short name reads better
+                trainedContext_ = trained;
+                progress_ = 1;
+                state_ = State::Ready;
+                Q_EMIT loadProgressChanged(1);
+                Q_EMIT stateChanged(state_);
+            });
     connect(worker_, &EngineWorker::loadFailed, this, [this](const QString& message) {
         error_ = message;
         state_ = State::Failed;
