@@ -53,7 +53,9 @@ struct WeightView {
 
 // y[t * w.rows + r] = dot(w row r, x row t) for t < n_tokens, r < w.rows.
 // x is n_tokens rows of w.cols floats; the activation conversion happens inside, once per
-// token row. Work is split across the pool's threads; scratch is the pool's.
+// token row. Work is split across the pool's threads; scratch is the pool's (its
+// kernel_scratch(), never scratch()), so a pool runs one matmul at a time: callers on
+// different threads need different pools.
 void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tokens, float* y);
 
 }  // namespace hearth::cpu
