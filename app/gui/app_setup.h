@@ -15,8 +15,9 @@ namespace hearth::gui {
 void prepareApplication(QGuiApplication& app);
 bool isDarkTheme();
 
-// Registers the Hearth QML module and loads Main.qml. Returns the window, or nullptr after
-// logging the QML errors.
+// Registers the Hearth QML module and loads Main.qml, restoring the window geometry saved
+// in QSettings (and saving it as it changes). Returns the window, or nullptr after logging
+// the QML errors.
 QQuickWindow* loadMainWindow(QQmlApplicationEngine& engine);
 
 inline constexpr auto kMainQmlUrl = "qrc:/qt/qml/Hearth/Main.qml";

@@ -200,7 +200,23 @@ private Q_SLOTS:
         QCOMPARE(row(3).id, firstBranchLeaf);
     }
 
+    void deleteIsUndoable() {
+        const qint64 second = w_->chat->conversationModel().idAt(0) == firstConversation_
+                                  ? w_->chat->conversationModel().idAt(1)
+                                  : w_->chat->conversationModel().idAt(0);
+        w_->chat->deleteConversation(second);
+        QTRY_COMPARE(w_->chat->conversationModel().rowCount(), 1);
+        QTRY_VERIFY(!w_->visibleItems(QStringLiteral("undoSnackbar")).isEmpty());
+        QVERIFY(!w_->chat->pendingDeleteTitle().isEmpty());
+        w_->chat->undoDelete();
+        QTRY_COMPARE(w_->chat->conversationModel().rowCount(), 2);
+        QVERIFY(w_->visibleItems(QStringLiteral("undoSnackbar")).isEmpty());
+        QCOMPARE(w_->chat->conversationModel().rowOf(second) >= 0, true);
+    }
+
     void restartRestoresConversationAndLeaf() {
+        w_->window->resize(1010, 700);
+        QTest::qWait(600);  // the geometry is saved after a short debounce
         const qint64 leaf = row(3).id;
         const QString reply = row(3).content;
         w_->close();
@@ -213,6 +229,7 @@ private Q_SLOTS:
         QCOMPARE(row(3).content, reply);
         QCOMPARE(w_->chat->conversationModel().rowCount(), 2);
         QCOMPARE(w_->chat->parameters()->maxTokens(), 48);  // stored with the conversation
+        QCOMPARE(w_->window->size(), QSize(1010, 700));     // remembered window geometry
     }
 
     void cleanupTestCase() { w_.reset(); }
