@@ -232,6 +232,34 @@ private Q_SLOTS:
         QCOMPARE(w_->window->size(), QSize(1010, 700));     // remembered window geometry
     }
 
+    void interruptedReplyCanBeContinued() {
+        // Close the window while a reply streams: next time it is shown as interrupted.
+        w_->chat->parameters()->setMaxTokens(0);
+        QVERIFY(w_->chat->send(QStringLiteral("Once there was a dragon")));
+        QTRY_VERIFY(thread().rowCount() == 6 && !row(5).content.isEmpty());
+        QVERIFY(w_->chat->generating());  // closing now cuts the reply off
+        w_->close();
+
+        w_ = std::make_unique<hearth::test::OpenWindow>();
+        QVERIFY(w_->open());
+        QTRY_COMPARE(thread().rowCount(), 6);
+        QCOMPARE(row(5).finish, hearth::store::FinishReason::Interrupted);
+        const QString partial = row(5).content;
+        QVERIFY(!partial.isEmpty());
+        QTRY_VERIFY(!w_->visibleItems(QStringLiteral("continueButton")).isEmpty());
+        QTRY_COMPARE(w_->chat->modelState(), QStringLiteral("ready"));
+
+        QSignalSpy finished(w_->chat, &hearth::gui::ChatController::replyFinished);
+        w_->chat->parameters()->setMaxTokens(16);
+        w_->chat->continueReply(row(5).id);
+        const QString finish = waitForReply(finished);
+        QVERIFY2(finish == QStringLiteral("stop") || finish == QStringLiteral("length"),
+                 qPrintable(finish));
+        QCOMPARE(thread().rowCount(), 6);
+        QVERIFY2(row(5).content.startsWith(partial), qPrintable(row(5).content));
+        QCOMPARE(thread().at(5).siblingCount, 2);  // the interrupted original is kept
+    }
+
     void cleanupTestCase() { w_.reset(); }
 };
 
