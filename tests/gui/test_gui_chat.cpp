@@ -227,7 +227,7 @@ private Q_SLOTS:
         QTRY_COMPARE(thread().rowCount(), 4);
         QCOMPARE(row(3).id, leaf);
         QCOMPARE(row(3).content, reply);
-        QCOMPARE(w_->chat->conversationModel().rowCount(), 2);
+        QTRY_COMPARE(w_->chat->conversationModel().rowCount(), 2);
         QCOMPARE(w_->chat->parameters()->maxTokens(), 48);  // stored with the conversation
         QCOMPARE(w_->window->size(), QSize(1010, 700));     // remembered window geometry
     }
@@ -258,6 +258,21 @@ private Q_SLOTS:
         QCOMPARE(thread().rowCount(), 6);
         QVERIFY2(row(5).content.startsWith(partial), qPrintable(row(5).content));
         QCOMPARE(thread().at(5).siblingCount, 2);  // the interrupted original is kept
+    }
+
+    void searchHitOpensItsBranch() {
+        // "A cat sat" lives on the edited branch, not the selected one.
+        QCOMPARE(row(0).content == QStringLiteral("A cat sat"), false);
+        QTest::keyClick(w_->window, Qt::Key_K, Qt::ControlModifier);
+        for (const char c : QByteArrayLiteral("cat sat"))
+            if (c) QTest::keyClick(w_->window, c);
+        QTRY_VERIFY(!w_->visibleItems(QStringLiteral("searchResult_0")).isEmpty());
+        QQuickItem* hit = w_->visibleItems(QStringLiteral("searchResult_0")).constFirst();
+        QVERIFY(hit->property("snippetHtml").toString().contains(QStringLiteral("<b>")));
+        QTRY_VERIFY(hit->height() > 0);
+        hearth::test::clickItem(w_->window, hit);
+        QTRY_COMPARE(row(0).content, QStringLiteral("A cat sat"));
+        QCOMPARE(w_->chat->conversationId(), firstConversation_);
     }
 
     void cleanupTestCase() { w_.reset(); }
