@@ -124,12 +124,13 @@ std::string format_string(const std::string& fmt, const CallArgs& a) {
 }
 
 Value string_method(const Value& self, const std::string& name) {
-    static const std::array<const char*, 30> known = {
+    static const std::array<const char*, 31> known = {
         "strip",      "lstrip",   "rstrip",   "split",        "rsplit",       "startswith",
         "endswith",   "upper",    "lower",    "title",        "capitalize",   "replace",
         "find",       "rfind",    "index",    "count",        "join",         "format",
         "isdigit",    "isalpha",  "isalnum",  "isspace",      "islower",      "isupper",
-        "splitlines", "swapcase", "casefold", "removeprefix", "removesuffix", "partition"};
+        "splitlines", "swapcase", "casefold", "removeprefix", "removesuffix", "partition",
+        "zfill"};
     if (std::find_if(known.begin(), known.end(), [&](const char* k) { return name == k; }) ==
         known.end())
         return Value();
@@ -222,6 +223,14 @@ Value string_method(const Value& self, const std::string& name) {
             return Value(out);
         }
         if (name == "format") return Value(format_string(s, a));
+        if (name == "zfill") {
+            int64_t width = std::min<int64_t>(int_arg(a, 0, "width", 0), 1 << 20);
+            int64_t len = static_cast<int64_t>(code_point_count(s));
+            if (width <= len) return v;
+            size_t sign = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+            return Value(s.substr(0, sign) + std::string(static_cast<size_t>(width - len), '0') +
+                         s.substr(sign));
+        }
         // Character-class predicates (ASCII digits/letters; other code points count as
         // letters, which is what chat templates test for).
         auto all = [&](auto pred) {

@@ -179,8 +179,11 @@ Evaluator::Flow Evaluator::exec_for(const Stmt& s, std::string& out) {
         items = std::move(kept);
     }
     const int64_t n = static_cast<int64_t>(items.size());
+    const std::shared_ptr<Scope> loop_scope = scope_;
     for (int64_t i = 0; i < n; ++i) {
         if (++iterations_ > limits_.max_loop_iterations) limit("too many loop iterations");
+        // As in jinja2, what one iteration sets is gone in the next.
+        ScopeGuard iteration(*this, loop_scope);
         Dict loop;
         loop.set("index", Value(i + 1));
         loop.set("index0", Value(i));

@@ -155,7 +155,16 @@ std::string map_code_points(std::string_view s, F f) {
 }  // namespace
 
 std::string to_upper(std::string_view s) {
-    return map_code_points(s, to_upper_cp);
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        uint32_t cp = next_code_point(s, i);
+        if (cp == 0xdf)
+            out += "SS";  // the one common one-to-many mapping: German sharp s
+        else
+            append_utf8(out, to_upper_cp(cp));
+    }
+    return out;
 }
 std::string to_lower(std::string_view s) {
     return map_code_points(s, to_lower_cp);

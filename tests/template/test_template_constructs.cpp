@@ -75,6 +75,9 @@ const Case kCases[] = {
     {"{% for c in 'ab' %}{{ c }}.{% endfor %}{% for k in {'x': 1} %}{{ k }}{% endfor %}", "{}",
      "a.b.x"},
     {"{% for x in none %}{% endfor %}", "{}", "!error"},
+    {"{% for i in [1, 2] %}{% if i == 1 %}{% set y = 5 %}{% endif %}[{{ y }}]{% endfor %}", "{}",
+     "[5][]"},
+    {"{{ 'straße' | upper }}{{ '7'.zfill(3) }}{{ '-7'.zfill(4) }}", "{}", "STRASSE007-007"},
     {"{% set x = 1 %}{% for i in [1] %}{% set x = 2 %}{% endfor %}{{ x }}", "{}", "1"},
     {"{% set ns = namespace(n=0) %}{% for i in [1, 2, 3] %}{% set ns.n = ns.n + i %}{% endfor %}{{ "
      "ns.n }}",
