@@ -21,7 +21,7 @@ private Q_SLOTS:
         g_previous = qInstallMessageHandler(recordMessages);
     }
 
-    void opensWithFirstRunPanelAndClosesCleanly() {
+    void opensWithFirstRunPanelThenFindsAModelAndClosesCleanly() {
         hearth::test::GuiHome home(false);
         QVERIFY(home.ok());
         g_messages.clear();
@@ -47,6 +47,16 @@ private Q_SLOTS:
             QVERIFY(search);
             QTRY_VERIFY(search->hasActiveFocus());
             QCOMPARE(w.item(QStringLiteral("statusBar"))->isVisible(), true);
+
+            // A model appears; "I have installed a model" picks it up and loads it.
+            QVERIFY(QFile::copy(QStringLiteral(HEARTH_TEST_DATA_DIR "/models/stories260K.gguf"),
+                                home.modelsDir() + QStringLiteral("/stories260K.gguf")));
+            QQuickItem* rescan = w.item(QStringLiteral("rescanModels"));
+            QVERIFY(rescan);
+            hearth::test::clickItem(w.window, rescan);
+            QTRY_COMPARE(w.chat->modelName(), QStringLiteral("stories260K"));
+            QTRY_VERIFY(!firstRun->isVisible());
+            QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelState(), QStringLiteral("ready"), 30000);
         }
         QTest::qWait(50);
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));

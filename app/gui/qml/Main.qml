@@ -110,7 +110,11 @@ ApplicationWindow {
                     anchors.fill: parent
                     visible: !chatPane.visible
                     modelsDirectory: installedModels.modelsDirectory()
-                    onRescan: installedModels.refresh()
+                    onRescan: {
+                        installedModels.refresh()
+                        if (chat.modelName.length === 0 && installedModels.count > 0)
+                            chat.modelName = installedModels.nameAt(0)
+                    }
                 }
             }
             StatusBar {
