@@ -204,6 +204,16 @@ private Q_SLOTS:
         const qint64 second = w_->chat->conversationModel().idAt(0) == firstConversation_
                                   ? w_->chat->conversationModel().idAt(1)
                                   : w_->chat->conversationModel().idAt(0);
+        auto& list = w_->chat->conversationModel();
+        w_->chat->togglePinned(second);
+        w_->chat->renameConversation(second, QStringLiteral("  Dogs   running "));
+        QTRY_COMPARE(list.idAt(0), second);  // pinned first
+        QTRY_COMPARE(
+            list.data(list.index(0), hearth::store::ConversationListModel::SectionRole).toString(),
+            QStringLiteral("Pinned"));
+        QTRY_COMPARE(
+            list.data(list.index(0), hearth::store::ConversationListModel::TitleRole).toString(),
+            QStringLiteral("Dogs running"));
         w_->chat->deleteConversation(second);
         QTRY_COMPARE(w_->chat->conversationModel().rowCount(), 1);
         QTRY_VERIFY(!w_->visibleItems(QStringLiteral("undoSnackbar")).isEmpty());
