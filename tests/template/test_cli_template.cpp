@@ -28,7 +28,7 @@ struct Run {
     QByteArray out, err;
 };
 
-Run hearth(const QStringList& args, const QByteArray& input) {
+Run runHearth(const QStringList& args, const QByteArray& input) {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("HEARTH_NOW", "2025-03-14T09:26:53");
@@ -60,7 +60,7 @@ private slots:
                                  "Mistral-Small-3.2-24B-Instruct-2506.jinja"}) {
             for (const char* conv : {"tool_call", "unicode"}) {
                 const Run r =
-                    hearth({"template", "render", kDataDir + "/" + file}, contextOf(conv));
+                    runHearth({"template", "render", kDataDir + "/" + file}, contextOf(conv));
                 QVERIFY2(r.code == 0, r.err.constData());
                 const std::string& want =
                     expected.find("results")->find(file)->find(conv)->find("output")->as_string();
@@ -70,8 +70,8 @@ private slots:
     }
 
     void templateErrorsExitOne() {
-        const Run r = hearth({"template", "render", kDataDir + "/google-gemma-2-2b-it.jinja"},
-                             contextOf("system_user"));
+        const Run r = runHearth({"template", "render", kDataDir + "/google-gemma-2-2b-it.jinja"},
+                                contextOf("system_user"));
         QCOMPARE(r.code, 1);
         QVERIFY(r.out.isEmpty());
         QCOMPARE(r.err.trimmed(), QByteArray("hearth: System role not supported"));
@@ -82,23 +82,23 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("ok\n{% for x in messages %}");
         f.close();
-        const Run syntax = hearth({"template", "render", bad}, "{\"messages\": []}");
+        const Run syntax = runHearth({"template", "render", bad}, "{\"messages\": []}");
         QCOMPARE(syntax.code, 1);
         QVERIFY2(syntax.err.startsWith("hearth: line 2: "), syntax.err.constData());
 
-        const Run badJson = hearth({"template", "render", bad}, "{\"messages\": [}");
+        const Run badJson = runHearth({"template", "render", bad}, "{\"messages\": [}");
         QCOMPARE(badJson.code, 1);
         QVERIFY2(badJson.err.startsWith("hearth: json: 1:15: "), badJson.err.constData());
 
-        const Run missing = hearth({"template", "render", dir.filePath("nope.jinja")}, "{}");
+        const Run missing = runHearth({"template", "render", dir.filePath("nope.jinja")}, "{}");
         QCOMPARE(missing.code, 1);
     }
 
     void usageErrorsExitTwo() {
-        QCOMPARE(hearth({"template"}, {}).code, 2);
-        QCOMPARE(hearth({"template", "render"}, {}).code, 2);
-        QCOMPARE(hearth({"template", "frobnicate", "x.jinja"}, {}).code, 2);
-        QCOMPARE(hearth({"template", "render", "a.jinja", "b.jinja"}, {}).code, 2);
+        QCOMPARE(runHearth({"template"}, {}).code, 2);
+        QCOMPARE(runHearth({"template", "render"}, {}).code, 2);
+        QCOMPARE(runHearth({"template", "frobnicate", "x.jinja"}, {}).code, 2);
+        QCOMPARE(runHearth({"template", "render", "a.jinja", "b.jinja"}, {}).code, 2);
     }
 };
 
