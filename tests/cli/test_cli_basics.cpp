@@ -17,7 +17,7 @@ class CliBasics : public QObject {
         env.insert(QStringLiteral("XDG_STATE_HOME"), state_.path());
         return env;
     }
-    QTemporaryDir models_, state_;
+    QTemporaryDir models_, state_, scratch_;
 
 private Q_SLOTS:
     void versionPrintsProjectVersion() {
@@ -74,7 +74,7 @@ private Q_SLOTS:
     void runWithTruncatedModelIsOneLineError() {
         QFile src(QStringLiteral(HEARTH_TEST_DATA_DIR "/models/stories260K.gguf"));
         QVERIFY(src.open(QIODevice::ReadOnly));
-        const QString truncated = models_.filePath(QStringLiteral("truncated.gguf"));
+        const QString truncated = scratch_.filePath(QStringLiteral("truncated.gguf"));
         QFile out(truncated);
         QVERIFY(out.open(QIODevice::WriteOnly));
         out.write(src.read(src.size() / 2));

@@ -27,11 +27,12 @@ InstalledModel ModelStore::describe(const QString& path) {
     m.path = info.absoluteFilePath();
     m.size = info.size();
     m.name = info.completeBaseName();
-    for (const CatalogEntry& e : ModelCatalog::builtin().entries()) {
-        if (e.file == info.fileName()) {
-            m.name = e.name;
-            m.title = e.title;
-        }
+    const CatalogEntry* known = nullptr;
+    for (const CatalogEntry& e : ModelCatalog::builtin().entries())
+        if (e.file == info.fileName()) known = &e;
+    if (known) {
+        m.name = known->name;
+        m.title = known->title;
     }
     try {
         const auto file = gguf::GgufFile::open(path.toStdString());
@@ -53,6 +54,8 @@ InstalledModel ModelStore::describe(const QString& path) {
                 m.quant = QString::fromStdString(type).toUpper();
             }
         }
+        // Mixed files (Q4_K_M keeps embeddings in Q8_0) are better named by the catalog.
+        if (known && !known->quant.isEmpty()) m.quant = known->quant;
     } catch (const std::exception& e) {
         m.error = QString::fromUtf8(e.what());
     }
