@@ -14,6 +14,13 @@ namespace {
 
 void routeQtMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
     const std::string text = message.toStdString();
+    // Headless sessions (Xvfb, CI) have no XDG_RUNTIME_DIR; Qt's fallback is harmless, so
+    // the warning would only be noise on every start.
+    if (type == QtWarningMsg &&
+        message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR"))) {
+        spdlog::debug("[qt] {}", text);
+        return;
+    }
     const char* category = context.category ? context.category : "qt";
     switch (type) {
         case QtDebugMsg:
