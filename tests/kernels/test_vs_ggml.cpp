@@ -1,12 +1,16 @@
 // Our kernels against the ggml built with the reference llama.cpp (HEARTH_LLAMA_DIR): the
 // activation quantizers must be byte-identical to the x86 CPU backend's (that is what
 // makes logits match llama.cpp token for token), dequantize and the reference quantizers
-// byte-identical to ggml-base, and every vec_dot equal to ggml's up to float rounding.
+// byte-identical to ggml-base, every vec_dot equal to ggml's up to float rounding, and
+// bit-identical for the types on llama.cpp's plain vec_dot path that the real models use.
 // The libraries are loaded at run time; only their exported C functions are called.
 #include <QLibrary>
 #include <QtTest>
 #include <cmath>
+#include <cstring>
+#include <tuple>
 
+#include "backend/cpu/thread_pool.h"
 #include "kernel_test_util.h"
 
 using namespace hearth::cpu;
@@ -147,6 +151,64 @@ private slots:
                 }
             }
             qInfo("%s: worst |ours - ggml| / sum|w*a| = %.2e", type_name(c.type), worst);
+        }
+    }
+
+    // The weight types that llama.cpp's CPU backend on x86 multiplies with ggml's own vec_dot
+    // (not repacked; tinyBLAS, used for prefill of Q4_0/Q5_0/Q8_0, does the same float operations
+    // per output): every output of our
+    // matmul -- single-row, 4-row decode and 4-token prefill kernels alike -- must be
+    // bit-identical to ggml's vec_dot, or the 8-bit activation quantization of the next
+    // layer amplifies last-bit differences into diverging generations.
+    void matmulIsBitIdenticalToGgmlVecDot() {
+        std::mt19937 rng(12);
+        const std::pair<GgmlType, const char*> cases[] = {
+            {GgmlType::Q4_0, "ggml_vec_dot_q4_0_q8_0"}, {GgmlType::Q4_1, "ggml_vec_dot_q4_1_q8_1"},
+            {GgmlType::Q5_0, "ggml_vec_dot_q5_0_q8_0"}, {GgmlType::Q5_1, "ggml_vec_dot_q5_1_q8_1"},
+            {GgmlType::Q8_0, "ggml_vec_dot_q8_0_q8_0"}, {GgmlType::Q6_K, "ggml_vec_dot_q6_K_q8_K"}};
+        ThreadPool pool(2);
+        for (const auto& [type, symbol] : cases) {
+            auto ggml = reinterpret_cast<GgmlVecDot>(cpu_.resolve(symbol));
+            QVERIFY2(ggml, symbol);
+            const GgmlType at = vec_dot_type(type);
+            for (const auto& [cols, rows, tokens] :
+                 {std::tuple<int64_t, int64_t, int64_t>{256, 5, 1},
+                  {768, 37, 1},
+                  {1536, 21, 6},
+                  {2048, 16, 9}}) {
+                const size_t w_row = row_size(type, cols);
+                std::vector<uint8_t> w;
+                for (int64_t r = 0; r < rows; ++r) {
+                    const auto row = random_row(rng, type, cols);
+                    w.insert(w.end(), row.begin(), row.end());
+                }
+                const auto x = random_floats(rng, cols * tokens, 2.0f);
+                std::vector<float> y(size_t(rows * tokens));
+                matmul(pool, {type, cols, rows, w.data(), w_row}, x.data(), tokens, y.data());
+                std::vector<uint8_t> a(row_size(at, cols));
+                for (int64_t t = 0; t < tokens; ++t) {
+                    quantize_row_activation(at, x.data() + t * cols, a.data(), cols);
+                    for (int64_t r = 0; r < rows; ++r) {
+                        float want = 0.0f;
+                        ggml(int(cols), &want, 0, w.data() + size_t(r) * w_row, 0, a.data(), 0, 1);
+                        const float single =
+                            vec_dot(type, cols, w.data() + size_t(r) * w_row, a.data());
+                        const float got = y[size_t(t * rows + r)];
+                        QVERIFY2(
+                            std::memcmp(&got, &want, 4) == 0 && std::memcmp(&single, &want, 4) == 0,
+                            qPrintable(QString("%1 %2x%3 t=%4 r=%5: matmul %6 vec_dot %7 "
+                                               "ggml %8")
+                                           .arg(type_name(type))
+                                           .arg(rows)
+                                           .arg(cols)
+                                           .arg(t)
+                                           .arg(r)
+                                           .arg(got, 0, 'g', 9)
+                                           .arg(single, 0, 'g', 9)
+                                           .arg(want, 0, 'g', 9)));
+                    }
+                }
+            }
         }
     }
 

@@ -31,24 +31,17 @@ inline __m256 fma_block(__m256i sumi, __m128 scale, __m256 acc) {
     return _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_broadcastss_ps(scale), acc);
 }
 
-// Two-way unrolled loop over 32-element blocks against Q8_0 activations; `block` returns
-// the int32 lane sums of one block.
+// Loop over 32-element blocks against Q8_0 activations; `block` returns the int32 lane sums
+// of one block. One accumulator and one fma per block, then hsum_ps: the same float
+// operations as ggml's x86 vec_dot, so results are bit-identical to llama.cpp's.
 template <typename Block, typename BlockFn>
 float blocks_q8_0(int64_t n, const void* w, const void* a, BlockFn&& block) {
     const auto* x = static_cast<const Block*>(w);
     const auto* y = static_cast<const BlockQ8_0*>(a);
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    const int64_t nb = n / kQK;
-    int64_t i = 0;
-    for (; i + 1 < nb; i += 2) {
-        const __m256i s0 = block(x[i], load32(y[i].qs));
-        const __m256i s1 = block(x[i + 1], load32(y[i + 1].qs));
-        acc0 = fma_block(s0, scales_product(&x[i].d, &y[i].d), acc0);
-        acc1 = fma_block(s1, scales_product(&x[i + 1].d, &y[i + 1].d), acc1);
-    }
-    if (i < nb)
-        acc0 = fma_block(block(x[i], load32(y[i].qs)), scales_product(&x[i].d, &y[i].d), acc0);
-    return hsum_ps(_mm256_add_ps(acc0, acc1));
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / kQK; ++i)
+        acc = fma_block(block(x[i], load32(y[i].qs)), scales_product(&x[i].d, &y[i].d), acc);
+    return hsum_ps(acc);
 }
 
 float dot_q8_0(int64_t n, const void* w, const void* a) {
@@ -76,53 +69,38 @@ float dot_q5_0(int64_t n, const void* w, const void* a) {
     });
 }
 
-// Q4_1/Q5_1 against Q8_1: unsigned values dot directly; lane 1 of the header product is
-// m * s, the minimum's contribution, accumulated in a separate vector.
+// Q4_1/Q5_1 against Q8_1: unsigned values dot directly. As ggml's x86 kernel: one vector
+// accumulator of d*dy * sum(q*y), and the minimum's contribution m * s accumulated by a
+// scalar fma chain (lane 1 of the header fma), added after the horizontal sum.
 template <typename Block, bool kFiveBit>
 float dot_x_1(int64_t n, const void* w, const void* a) {
     const auto* x = static_cast<const Block*>(w);
     const auto* y = static_cast<const BlockQ8_1*>(a);
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    __m256 acc = _mm256_setzero_ps();
     __m128 mins = _mm_setzero_ps();
-    auto values = [](const Block& b) {
-        __m256i q = unpack_nibbles_32(b.qs);
+    for (int64_t i = 0; i < n / kQK; ++i) {
+        __m256i q = unpack_nibbles_32(x[i].qs);
         if constexpr (kFiveBit) {
             uint32_t qh;
-            std::memcpy(&qh, b.qh, 4);
+            std::memcpy(&qh, x[i].qh, 4);
             q = _mm256_mask_add_epi8(q, static_cast<__mmask32>(qh), q, _mm256_set1_epi8(16));
         }
-        return q;
-    };
-    const int64_t nb = n / kQK;
-    int64_t i = 0;
-    for (; i + 1 < nb; i += 2) {
-        const __m256i s0 =
-            _mm256_dpbusd_epi32(_mm256_setzero_si256(), values(x[i]), load32(y[i].qs));
-        const __m256i s1 =
-            _mm256_dpbusd_epi32(_mm256_setzero_si256(), values(x[i + 1]), load32(y[i + 1].qs));
-        const __m128 p0 = scales_product(&x[i].d, &y[i].d);
-        const __m128 p1 = scales_product(&x[i + 1].d, &y[i + 1].d);
-        acc0 = fma_block(s0, p0, acc0);
-        acc1 = fma_block(s1, p1, acc1);
-        mins = _mm_add_ps(mins, _mm_add_ps(p0, p1));
+        const __m256i s = _mm256_dpbusd_epi32(_mm256_setzero_si256(), q, load32(y[i].qs));
+        const __m128 xdm = load_half_pair(&x[i].d);  // {d, m}
+        const __m128 yds = load_half_pair(&y[i].d);  // {dy, s}
+        acc = fma_block(s, _mm_mul_ps(xdm, yds), acc);
+        mins = _mm_fmadd_ps(xdm, yds, mins);
     }
-    if (i < nb) {
-        const __m256i s0 =
-            _mm256_dpbusd_epi32(_mm256_setzero_si256(), values(x[i]), load32(y[i].qs));
-        const __m128 p0 = scales_product(&x[i].d, &y[i].d);
-        acc0 = fma_block(s0, p0, acc0);
-        mins = _mm_add_ps(mins, p0);
-    }
-    return hsum_ps(_mm256_add_ps(acc0, acc1)) + _mm_cvtss_f32(_mm_movehdup_ps(mins));
+    return hsum_ps(acc) + _mm_cvtss_f32(_mm_movehdup_ps(mins));
 }
 
-// Q4_K/Q5_K: dpbusd per 32-element sub-block, then the 6-bit scale multiplies the 8 lane
-// sums (vpmulld) — exact, as the scalar sum(scale * sum(q*y)).
+// Q4_K/Q5_K: maddubs per 32-element sub-block, weighted by the 6-bit scales into int32
+// lanes (vpdpwssd) -- exact, as the scalar sum(scale * sum(q*y)).
 template <typename Block, bool kFiveBit>
 float dot_qk(int64_t n, const void* w, const void* a) {
     const auto* x = static_cast<const Block*>(w);
     const auto* y = static_cast<const BlockQ8_K*>(a);
-    __m256 acc = _mm256_setzero_ps();
+    float acc = 0.0f;
     float min_acc = 0.0f;
     const __m256i low_mask = _mm256_set1_epi8(0x0F);
     for (int64_t i = 0; i < n / kQK_K; ++i) {
@@ -150,10 +128,14 @@ float dot_qk(int64_t n, const void* w, const void* a) {
             isum = _mm256_dpwssd_epi32(isum, plo, _mm256_set1_epi16(sm[2 * j]));
             isum = _mm256_dpwssd_epi32(isum, phi, _mm256_set1_epi16(sm[2 * j + 1]));
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f(x[i].d) * y[i].d), _mm256_cvtepi32_ps(isum), acc);
-        min_acc += h2f(x[i].dmin) * y[i].d * static_cast<float>(mins);
+        // Float part in the order of ggml's repacked Q4_K kernels (what llama.cpp runs on
+        // x86 for Q4_K matrices with a multiple of 8 rows, i.e. all real ones): the block's
+        // exact integer sums, one fma each into the value and minimum accumulators.
+        const float yd = y[i].d;
+        acc = std::fma(static_cast<float>(hsum_epi32(isum)), h2f(x[i].d) * yd, acc);
+        min_acc = std::fma(static_cast<float>(mins), h2f(x[i].dmin) * yd, min_acc);
     }
-    return hsum_ps(acc) - min_acc;
+    return acc - min_acc;
 }
 
 inline __m256i two_scales(const int8_t* sc) {

@@ -93,9 +93,10 @@ void multi_x_1(int64_t n, const void* w, const void* act, size_t act_stride, flo
         const __m128 xdm = load_half_pair(&x[i].d);
         for (int t = 0; t < kT; ++t) {
             const __m256i s = _mm256_dpbusd_epi32(_mm256_setzero_si256(), q, load32(y[t][i].qs));
-            const __m128 p = _mm_mul_ps(xdm, load_half_pair(&y[t][i].d));  // {d*dy, m*s}
+            const __m128 yds = load_half_pair(&y[t][i].d);
+            const __m128 p = _mm_mul_ps(xdm, yds);  // lane 0: d*dy
             acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_broadcastss_ps(p), acc[t]);
-            mins[t] = _mm_add_ps(mins[t], p);
+            mins[t] = _mm_fmadd_ps(xdm, yds, mins[t]);  // lane 1: fma(m, s, mins), as ggml
         }
     }
     for (int t = 0; t < kT; ++t) {
@@ -111,10 +112,8 @@ void multi_qk(int64_t n, const void* w, const void* act, size_t act_stride, floa
     const BlockQ8_K* y[kT];
     for (int t = 0; t < kT; ++t)
         y[t] = act_row<BlockQ8_K>(act, act_stride, t);
-    __m256 acc[kT];
+    float acc[kT] = {};
     float min_acc[kT] = {};
-    for (auto& a : acc)
-        a = _mm256_setzero_ps();
     const __m256i low_mask = _mm256_set1_epi8(0x0F);
     for (int64_t i = 0; i < n / kQK_K; ++i) {
         uint8_t sm[16];
@@ -149,13 +148,15 @@ void multi_qk(int64_t n, const void* w, const void* act, size_t act_stride, floa
         const float d = h2f(x[i].d);
         const float dmin = h2f(x[i].dmin);
         for (int t = 0; t < kT; ++t) {
-            acc[t] =
-                _mm256_fmadd_ps(_mm256_set1_ps(d * y[t][i].d), _mm256_cvtepi32_ps(isum[t]), acc[t]);
-            min_acc[t] += dmin * y[t][i].d * static_cast<float>(k4_min_term(sm + 8, y[t][i].bsums));
+            // As ggml's repacked Q4_K gemm: one fma per block of the exact integer sums.
+            const float yd = y[t][i].d;
+            acc[t] = std::fma(static_cast<float>(hsum_epi32(isum[t])), d * yd, acc[t]);
+            min_acc[t] = std::fma(static_cast<float>(k4_min_term(sm + 8, y[t][i].bsums)), dmin * yd,
+                                  min_acc[t]);
         }
     }
     for (int t = 0; t < kT; ++t)
-        out[t * out_stride] = hsum_ps(acc[t]) - min_acc[t];
+        out[t * out_stride] = acc[t] - min_acc[t];
 }
 
 inline __m256i two_scales(const int8_t* sc) {

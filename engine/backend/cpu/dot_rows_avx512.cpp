@@ -1,7 +1,8 @@
 // AVX-512 VNNI kernels that dot kMultiRows weight rows with one activation row (decode).
 // The activation block and its scale are loaded once for all rows, and the rows give the
 // core independent dependency chains; about 5-15% over kMultiRows single dots on Zen 4.
-// Integer parts are exact; each result equals the single-row kernel up to float order.
+// Each row's float operations are those of ggml's x86 vec_dot (one fma per block into one
+// accumulator, hsum_ps), so results are bit-identical to it and to the single-row kernel.
 #include "backend/cpu/dot_x86_common.h"
 #include "backend/cpu/kernels_dispatch.h"
 
@@ -88,9 +89,10 @@ void rows_x_1(int64_t n, const void* w, size_t stride, const void* act, float* o
                 q = _mm256_mask_add_epi8(q, static_cast<__mmask32>(qh), q, _mm256_set1_epi8(16));
             }
             const __m256i s = _mm256_dpbusd_epi32(_mm256_setzero_si256(), q, yq);
-            const __m128 p = _mm_mul_ps(load_half_pair(&x[r][i].d), yds);
+            const __m128 xdm = load_half_pair(&x[r][i].d);
+            const __m128 p = _mm_mul_ps(xdm, yds);
             acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_broadcastss_ps(p), acc[r]);
-            mins[r] = _mm_add_ps(mins[r], p);
+            mins[r] = _mm_fmadd_ps(xdm, yds, mins[r]);  // lane 1: fma(m, s, mins), as ggml
         }
     }
     for (int r = 0; r < kR; ++r) {
