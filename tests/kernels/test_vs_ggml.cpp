@@ -165,7 +165,8 @@ private slots:
         const std::pair<GgmlType, const char*> cases[] = {
             {GgmlType::Q4_0, "ggml_vec_dot_q4_0_q8_0"}, {GgmlType::Q4_1, "ggml_vec_dot_q4_1_q8_1"},
             {GgmlType::Q5_0, "ggml_vec_dot_q5_0_q8_0"}, {GgmlType::Q5_1, "ggml_vec_dot_q5_1_q8_1"},
-            {GgmlType::Q8_0, "ggml_vec_dot_q8_0_q8_0"}, {GgmlType::Q6_K, "ggml_vec_dot_q6_K_q8_K"}};
+            {GgmlType::Q8_0, "ggml_vec_dot_q8_0_q8_0"}, {GgmlType::Q6_K, "ggml_vec_dot_q6_K_q8_K"},
+            {GgmlType::F16, "ggml_vec_dot_f16"}};
         ThreadPool pool(2);
         for (const auto& [type, symbol] : cases) {
             auto ggml = reinterpret_cast<GgmlVecDot>(cpu_.resolve(symbol));

@@ -77,7 +77,8 @@ void attend_row_vec(const AttentionParams& params, const KvLayerView& cache, con
         if (half_acc) {
             const auto* vh = reinterpret_cast<const uint16_t*>(v_row);
             for (int i = 0; i < dv; ++i) {
-                acc16[i] = fp32_to_fp16(fp16_to_fp32(acc16[i]) + fp16_to_fp32(vh[i]) * vs);
+                // fma, as ggml's vec_mad_f16 (SIMD fma; its scalar tail is contracted too).
+                acc16[i] = fp32_to_fp16(std::fma(fp16_to_fp32(vh[i]), vs, fp16_to_fp32(acc16[i])));
             }
         } else {
             dequantize_row(cache.type, v_row, v32, dv);
@@ -85,7 +86,7 @@ void attend_row_vec(const AttentionParams& params, const KvLayerView& cache, con
                 acc32[i] += v32[i] * vs;
             }
         }
-        sum = sum * ms + vs;
+        sum = std::fma(sum, ms, vs);  // ggml's S*ms + vs, which GCC contracts to an fma
     }
     if (half_acc) {
         for (int i = 0; i < dv; ++i) {
