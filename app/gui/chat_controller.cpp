@@ -41,7 +41,19 @@ ChatController::ChatController(QObject* parent) : QObject(parent) {
     });
     connect(&store_, &store::Store::opened, this, &ChatController::onStoreOpened);
     connect(&store_, &store::Store::openFailed, this, [this](const store::StoreError& e) {
-        setError(tr("Could not open the conversation database: %1").arg(e.message));
+        using Kind = store::StoreError::Kind;
+        databaseChoicePending_ =
+            e.kind == Kind::NotADatabase || e.kind == Kind::Corrupt || e.kind == Kind::TooNew;
+        setError(databaseChoicePending_
+                     ? tr("The conversation database at %1 cannot be used: %2. It has not been "
+                          "changed. Open it read-only to read your conversations, or keep it as "
+                          "a backup and start a fresh one.")
+                           .arg(databaseFile(), e.message)
+                     : tr("Could not open the conversation database: %1").arg(e.message));
+    });
+    connect(&store_, &store::Store::movedAside, this, [this](const QString& backup) {
+        setError(
+            tr("Started a fresh conversation database; the old one is kept at %1").arg(backup));
     });
     connect(&store_, &store::Store::errorOccurred, this, [this](const store::StoreError& e) {
         setError(e.message);
@@ -310,6 +322,23 @@ void ChatController::setStarting(bool starting) {
     if (starting_ == starting) return;
     starting_ = starting;
     Q_EMIT generatingChanged();
+}
+
+void ChatController::openDatabaseReadOnly() {
+    databaseChoicePending_ = false;
+    setError({});
+    store_.open(databaseFile(), store::StoreDatabase::OpenMode::ReadOnly);
+}
+
+void ChatController::startFreshDatabase() {
+    databaseChoicePending_ = false;
+    setError({});
+    store_.startFresh(databaseFile());
+}
+
+QString ChatController::databaseFile() const {
+    // The store only records its path once an open succeeds.
+    return store_.path().isEmpty() ? store::StoreDatabase::defaultPath() : store_.path();
 }
 
 }  // namespace hearth::gui

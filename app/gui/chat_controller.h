@@ -107,6 +107,11 @@ public:
     Q_INVOKABLE QVariantList messageBlocks(const QString& content) const;
     Q_INVOKABLE void copyToClipboard(const QString& text) const;
     Q_INVOKABLE void dismissError() { setError({}); }
+    // A damaged, foreign or too-new database is never touched; the user picks one of these.
+    Q_PROPERTY(bool databaseChoicePending READ databaseChoicePending NOTIFY errorChanged)
+    bool databaseChoicePending() const { return databaseChoicePending_; }
+    Q_INVOKABLE void openDatabaseReadOnly();
+    Q_INVOKABLE void startFreshDatabase();
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorChanged)
     QString errorText() const { return error_; }
 
@@ -146,6 +151,7 @@ private:
     void saveParameters();
     void ensureTarget();
     void setError(const QString& message);
+    QString databaseFile() const;
     void setStarting(bool starting);
     void appendUserMessage(const QString& text);
 
@@ -178,6 +184,7 @@ private:
     PendingDelete pendingDelete_;
     int contextUsed_ = 0;
     QString error_;
+    bool databaseChoicePending_ = false;
     quint64 openRequest_ = 0;  // drops stale branch loads when the user clicks fast
 };
 

@@ -6,7 +6,10 @@ import QtQuick.Layouts
 Rectangle {
     id: banner
     property string text
+    property bool offerDatabaseChoice: false
     signal dismissed()
+    signal readOnlyChosen()
+    signal startFreshChosen()
 
     objectName: "errorBanner"
     visible: text.length > 0
@@ -28,6 +31,20 @@ Rectangle {
             color: Theme.danger
             wrapMode: Text.Wrap
             textFormat: Text.PlainText
+        }
+        Button {
+            objectName: "openReadOnly"
+            visible: banner.offerDatabaseChoice
+            text: qsTr("Open read-only")
+            Accessible.name: text
+            onClicked: banner.readOnlyChosen()
+        }
+        Button {
+            objectName: "startFresh"
+            visible: banner.offerDatabaseChoice
+            text: qsTr("Keep as backup, start fresh")
+            Accessible.name: text
+            onClicked: banner.startFreshChosen()
         }
         IconButton {
             objectName: "dismissError"

@@ -92,7 +92,10 @@ ApplicationWindow {
             ErrorBanner {
                 Layout.fillWidth: true
                 text: chat.errorText
+                offerDatabaseChoice: chat.databaseChoicePending
                 onDismissed: chat.dismissError()
+                onReadOnlyChosen: chat.openDatabaseReadOnly()
+                onStartFreshChosen: chat.startFreshDatabase()
             }
             Item {
                 Layout.fillWidth: true
