@@ -19,7 +19,9 @@
 
 namespace hearth {
 
-namespace gguf { class GgufFile; }
+namespace gguf {
+class GgufFile;
+}
 class Tokenizer;
 class ModelWeights;  // architecture-specific, see model/
 
@@ -29,7 +31,7 @@ struct ModelInfo {
     std::string file_type;     // dominant tensor type, e.g. "Q4_1"
     uint64_t n_params = 0;
     uint64_t file_size = 0;
-    int context_length = 0;    // trained context
+    int context_length = 0;  // trained context
     int n_layers = 0, n_embd = 0, n_heads = 0, n_kv_heads = 0, n_vocab = 0;
     bool has_chat_template = false;
 };
@@ -37,7 +39,7 @@ struct ModelInfo {
 enum class KvCacheType { f16, q8_0, f32 };
 
 struct LoadOptions {
-    int n_threads = 0;  // 0 = physical cores
+    int n_threads = 0;                             // 0 = physical cores
     std::function<bool(float fraction)> progress;  // return false to cancel loading
     // Jinja source that replaces the file's tokenizer.chat_template (for GGUFs shipped
     // without one, e.g. the catalog's Gemma 3). Empty = use the file's, else ChatML.

@@ -28,7 +28,7 @@ public:
 class Target {
 public:
     virtual ~Target() = default;
-    virtual QString id() const = 0;           // address: catalog name, path or URL
+    virtual QString id() const = 0;  // address: catalog name, path or URL
     virtual QString displayName() const = 0;
     virtual std::shared_ptr<Job> start(const GenerationRequest& request, Sink sink) = 0;
 };
