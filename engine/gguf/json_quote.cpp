@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "gguf/gguf_json.h"
+#include "json/json.h"
 
 namespace hearth::gguf {
 namespace {
@@ -54,7 +55,6 @@ size_t valid_sequence_length(std::string_view s, size_t i, size_t& consumed) {
 }  // namespace
 
 std::string json_quote(std::string_view bytes) {
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
     out.reserve(bytes.size() + 2);
     out += '"';
@@ -73,37 +73,8 @@ std::string json_quote(std::string_view bytes) {
             }
             continue;
         }
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    out += "\\u00";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 0xf];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
+        // Control bytes and DEL are escaped so the dump is safe to print on a terminal.
+        json::append_escaped_ascii(out, c, /*escape_del=*/true);
         ++i;
     }
     out += '"';

@@ -205,37 +205,41 @@ std::string quote_string(std::string_view s, bool ensure_ascii) {
             continue;
         }
         ++i;
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            default:
-                if (c < 0x20 || (ensure_ascii && c == 0x7f))
-                    append_u_escape(out, c);
-                else
-                    out += static_cast<char>(c);
-        }
+        append_escaped_ascii(out, c, ensure_ascii);
     }
     out += '"';
     return out;
+}
+
+void append_escaped_ascii(std::string& out, unsigned char c, bool escape_del) {
+    switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        default:
+            if (c < 0x20 || (escape_del && c == 0x7f))
+                append_u_escape(out, c);
+            else
+                out += static_cast<char>(c);
+    }
 }
 
 namespace {

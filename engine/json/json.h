@@ -90,4 +90,9 @@ std::string python_float_repr(double d);
 // JSON string literal of UTF-8 text (quotes included), escaping as json.dumps does.
 std::string quote_string(std::string_view s, bool ensure_ascii = false);
 
+// Appends one ASCII byte (< 0x80) as it appears inside a JSON string literal: the short
+// escapes for quote, backslash and \n \r \t \b \f, \u00XX for other control bytes (and
+// DEL when escape_del), the byte itself otherwise. Shared by every JSON writer in engine/.
+void append_escaped_ascii(std::string& out, unsigned char c, bool escape_del);
+
 }  // namespace hearth::json
