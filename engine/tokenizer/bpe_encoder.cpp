@@ -1,36 +1,13 @@
 #include "tokenizer/bpe_encoder.h"
 
-#include <queue>
 #include <string>
 
 #include "core/error.h"
 #include "tokenizer/byte_level.h"
+#include "tokenizer/symbol_merge.h"
 #include "tokenizer/unicode_props.h"
 
 namespace hearth {
-namespace {
-
-struct Symbol {
-    size_t start;
-    size_t len;
-    int prev;
-    int next;
-};
-
-struct Bigram {
-    int32_t rank;
-    int left;
-    int right;
-    size_t len;
-};
-
-struct LowerPriority {
-    bool operator()(const Bigram& a, const Bigram& b) const {
-        return a.rank > b.rank || (a.rank == b.rank && a.left > b.left);
-    }
-};
-
-}  // namespace
 
 BpeEncoder::BpeEncoder(const Vocab& vocab, const TokenIndex& index, bool ignore_merges)
     : vocab_(vocab), index_(index), ignore_merges_(ignore_merges) {
@@ -60,7 +37,7 @@ void BpeEncoder::encode_word(std::string_view word, std::vector<int32_t>& out) c
         }
     }
 
-    std::vector<Symbol> symbols;
+    std::vector<MergeSymbol> symbols;
     symbols.reserve(word.size());
     for (size_t pos = 0; pos < text.size();) {
         const size_t len = unicode::decode_utf8(text, pos).len;
@@ -71,36 +48,18 @@ void BpeEncoder::encode_word(std::string_view word, std::vector<int32_t>& out) c
     if (symbols.empty()) return;
     symbols.back().next = -1;
 
-    std::priority_queue<Bigram, std::vector<Bigram>, LowerPriority> queue;
     std::string key;
-    const auto try_add = [&](int left, int right) {
-        if (left < 0 || right < 0) return;
-        const Symbol& l = symbols[left];
-        const Symbol& r = symbols[right];
+    // Lower merge rank merges first.
+    merge_symbols(symbols, [&](int left, int right) -> std::optional<double> {
+        const MergeSymbol& l = symbols[left];
+        const MergeSymbol& r = symbols[right];
         key.assign(text, l.start, l.len);
         key += ' ';
         key.append(text, r.start, r.len);
         const auto it = ranks_.find(key);
-        if (it == ranks_.end()) return;
-        queue.push({it->second, left, right, l.len + r.len});
-    };
-    for (size_t i = 1; i < symbols.size(); ++i) {
-        try_add(static_cast<int>(i - 1), static_cast<int>(i));
-    }
-
-    while (!queue.empty()) {
-        const Bigram bigram = queue.top();
-        queue.pop();
-        Symbol& left = symbols[bigram.left];
-        Symbol& right = symbols[bigram.right];
-        if (left.len == 0 || right.len == 0 || left.len + right.len != bigram.len) continue;
-        left.len += right.len;
-        right.len = 0;
-        left.next = right.next;
-        if (right.next >= 0) symbols[right.next].prev = bigram.left;
-        try_add(left.prev, bigram.left);
-        try_add(bigram.left, left.next);
-    }
+        if (it == ranks_.end()) return std::nullopt;
+        return -static_cast<double>(it->second);
+    });
 
     const std::string_view view(text);
     for (int i = 0; i >= 0; i = symbols[i].next) {

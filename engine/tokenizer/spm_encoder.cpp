@@ -2,36 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <queue>
 #include <string>
 
+#include "tokenizer/symbol_merge.h"
 #include "tokenizer/unicode_props.h"
 
 namespace hearth {
-namespace {
-
-// Symbols form a doubly linked list over the text; a merged-away symbol keeps len == 0.
-struct Symbol {
-    size_t start;
-    size_t len;
-    int prev;
-    int next;
-};
-
-struct Bigram {
-    float score;
-    int left;
-    int right;
-    size_t len;  // left.len + right.len when queued; stale if either side changed since
-};
-
-struct LowerPriority {
-    bool operator()(const Bigram& a, const Bigram& b) const {
-        return a.score < b.score || (a.score == b.score && a.left > b.left);
-    }
-};
-
-}  // namespace
 
 SpmEncoder::SpmEncoder(const Vocab& vocab, const TokenIndex& index) : vocab_(vocab), index_(index) {
     for (int b = 0; b < 256; ++b) {
@@ -44,7 +20,7 @@ SpmEncoder::SpmEncoder(const Vocab& vocab, const TokenIndex& index) : vocab_(voc
 }
 
 void SpmEncoder::encode(std::string_view text, std::vector<int32_t>& out) const {
-    std::vector<Symbol> symbols;
+    std::vector<MergeSymbol> symbols;
     symbols.reserve(text.size());
     for (size_t pos = 0; pos < text.size();) {
         // One symbol per character; a byte that is not valid UTF-8 is a symbol of its own
@@ -57,31 +33,13 @@ void SpmEncoder::encode(std::string_view text, std::vector<int32_t>& out) const 
     if (symbols.empty()) return;
     symbols.back().next = -1;
 
-    std::priority_queue<Bigram, std::vector<Bigram>, LowerPriority> queue;
-    const auto try_add = [&](int left, int right) {
-        if (left < 0 || right < 0) return;
+    // Higher piece score merges first.
+    merge_symbols(symbols, [&](int left, int right) -> std::optional<double> {
         const size_t len = symbols[left].len + symbols[right].len;
         const auto it = index_.find(text.substr(symbols[left].start, len));
-        if (it == index_.end()) return;
-        queue.push({vocab_.score_of(it->second), left, right, len});
-    };
-    for (size_t i = 1; i < symbols.size(); ++i) {
-        try_add(static_cast<int>(i - 1), static_cast<int>(i));
-    }
-
-    while (!queue.empty()) {
-        const Bigram bigram = queue.top();
-        queue.pop();
-        Symbol& left = symbols[bigram.left];
-        Symbol& right = symbols[bigram.right];
-        if (left.len == 0 || right.len == 0 || left.len + right.len != bigram.len) continue;
-        left.len += right.len;
-        right.len = 0;
-        left.next = right.next;
-        if (right.next >= 0) symbols[right.next].prev = bigram.left;
-        try_add(left.prev, bigram.left);
-        try_add(bigram.left, left.next);
-    }
+        if (it == index_.end()) return std::nullopt;
+        return vocab_.score_of(it->second);
+    });
 
     for (int i = 0; i >= 0; i = symbols[i].next) {
         emit_symbol(text.substr(symbols[i].start, symbols[i].len), out);
