@@ -3,7 +3,9 @@
 // Streams the reply to stdout; Ctrl-C stops generation between tokens and exits 130.
 #include <unistd.h>
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QFile>
+#include <QTimer>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -11,6 +13,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/models/model_store.h"
+#include "core/target/target_factory.h"
 #include "runtime/engine.h"
 
 namespace hearth::cli {
@@ -46,6 +49,58 @@ QByteArray readAllStdin() {
     QFile in;
     if (!in.open(stdin, QIODevice::ReadOnly)) return {};
     return in.readAll();
+}
+
+void printStats(const GenerationStats& stats) {
+    std::fprintf(stderr,
+                 "prompt: %d tokens (%d cached), %.1f tok/s | reply: %d tokens, %.1f tok/s | "
+                 "first token after %.0f ms | finish: %s\n",
+                 stats.prompt_tokens, stats.cached_tokens, stats.prompt_tokens_per_s,
+                 stats.completion_tokens, stats.tokens_per_s, stats.time_to_first_token_ms,
+                 finish_reason_name(stats.finish));
+}
+
+// Remote targets stream over the network, so they run on an event loop; Ctrl-C is polled
+// from it and closes the connection at once.
+int runRemote(const QString& address, const GenerationRequest& request, double timeoutS,
+              bool verbose) {
+    TargetOptions options;
+    if (timeoutS > 0) {
+        // --timeout is the longest silence tolerated, before the first byte or between two.
+        options.timeouts.idleMs = int(timeoutS * 1000);
+        options.timeouts.firstByteMs = int(timeoutS * 1000);
+    }
+    TargetOrError made = makeTarget(address, options);
+    if (!made.target) return fail(1, made.error);
+    QEventLoop loop;
+    GenerationStats stats;
+    bool wrote = false;
+    Sink sink;
+    sink.onPiece = [&wrote](const QString& piece) {
+        const QByteArray bytes = piece.toUtf8();
+        std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+        std::fflush(stdout);
+        wrote = true;
+    };
+    sink.onFinished = [&](const GenerationStats& s) {
+        stats = s;
+        loop.quit();
+    };
+    const std::shared_ptr<Job> job = made.target->start(request, sink);
+    QTimer interrupt;
+    QObject::connect(&interrupt, &QTimer::timeout, [&] {
+        if (g_cancel.load()) job->cancel();
+    });
+    interrupt.start(20);
+    loop.exec();
+    if (isatty(STDOUT_FILENO) || wrote) std::fputc('\n', stdout);
+    std::fflush(stdout);
+    if (verbose) printStats(stats);
+    if (stats.finish == FinishReason::cancelled) return fail(130, QStringLiteral("stopped"));
+    if (stats.finish == FinishReason::error)
+        return fail(1, (stats.interrupted ? QStringLiteral("interrupted: ") : QString()) +
+                           QString::fromStdString(stats.error));
+    return 0;
 }
 
 }  // namespace
@@ -123,9 +178,6 @@ int cmdRun(const QStringList& args) {
     const ModelStore store;
     const ModelAddress address = store.resolve(p.value(QStringLiteral("model")));
     if (address.kind == ModelAddress::Kind::Invalid) return fail(1, address.error);
-    if (address.kind == ModelAddress::Kind::Remote)
-        return fail(1, QStringLiteral("remote targets are not available in this build yet: %1")
-                           .arg(address.url));
 
     const QByteArray prompt = p.isSet(QStringLiteral("prompt"))
                                   ? p.value(QStringLiteral("prompt")).toUtf8()
@@ -141,6 +193,9 @@ int cmdRun(const QStringList& args) {
 
     const bool verbose = p.isSet(QStringLiteral("verbose"));
     std::signal(SIGINT, onInterrupt);
+    if (address.kind == ModelAddress::Kind::Remote)
+        return runRemote(address.url, request, timeout, verbose);
+    // Local models run on the engine directly, on this thread: nothing to marshal.
     try {
         LoadOptions load;
         load.n_threads = threads;
@@ -161,14 +216,7 @@ int cmdRun(const QStringList& args) {
             &g_cancel);
         if (isatty(STDOUT_FILENO) || stats.completion_tokens > 0) std::fputc('\n', stdout);
         std::fflush(stdout);
-        if (verbose)
-            std::fprintf(
-                stderr,
-                "prompt: %d tokens (%d cached), %.1f tok/s | reply: %d tokens, %.1f tok/s | "
-                "first token after %.0f ms | finish: %s\n",
-                stats.prompt_tokens, stats.cached_tokens, stats.prompt_tokens_per_s,
-                stats.completion_tokens, stats.tokens_per_s, stats.time_to_first_token_ms,
-                finish_reason_name(stats.finish));
+        if (verbose) printStats(stats);
         if (stats.finish == FinishReason::cancelled) return fail(130, QStringLiteral("stopped"));
         if (stats.finish == FinishReason::error)
             return fail(1, QString::fromStdString(stats.error));

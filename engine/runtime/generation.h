@@ -59,6 +59,9 @@ struct GenerationStats {
     double tokens_per_s = 0;    // decode tokens per second
     FinishReason finish = FinishReason::stop;
     std::string error;          // when finish == error
+    // With finish == error: the reply text delivered so far is kept but incomplete (a remote
+    // stream broke after text was shown), so it can be shown as interrupted and continued.
+    bool interrupted = false;
 };
 
 }  // namespace hearth
