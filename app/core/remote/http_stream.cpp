@@ -225,7 +225,8 @@ void HttpStream::onReplyFinished() {
         return;
     }
     if (retryableNetworkError(error) && scheduleRetry(errorText, -1, false)) return;
-    finish(HttpResult::Outcome::NetworkError, errorText);
+    finish(HttpResult::Outcome::NetworkError,
+           QStringLiteral("cannot reach %1: %2").arg(spec_.url.authority(), errorText));
 }
 
 void HttpStream::onTimeout() {
