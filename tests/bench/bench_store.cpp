@@ -107,13 +107,20 @@ int main(int argc, char** argv) {
         QSqlQuery(db->connection()).exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
         std::printf("database: %.1f MB\n", QFileInfo(path).size() / 1e6);
 
-        // Cold-ish: a fresh connection, as at application start.
+        // Cold-ish: a fresh connection, as at application start. After a crash (no clean-close
+        // mark) open() reads every page with quick_check; after a clean close it does not.
         db.reset();
+        QFile::remove(path + QStringLiteral(".clean"));
         QElapsedTimer openTimer;
         openTimer.start();
         db = StoreDatabase::open(path);
-        std::printf("open (incl. read-only health check): %.1f ms\n",
-                    openTimer.nsecsElapsed() / 1e6);
+        const double afterCrashMs = openTimer.nsecsElapsed() / 1e6;
+        db.reset();
+        openTimer.restart();
+        db = StoreDatabase::open(path);
+        const double afterCleanMs = openTimer.nsecsElapsed() / 1e6;
+        std::printf("open after a crash (header + quick_check): %.1f ms\n", afterCrashMs);
+        std::printf("open after a clean close (header only):    %.1f ms\n", afterCleanMs);
 
         int listed = 0;
         const double listMs = bestOfMs(5, [&] { listed = int(db->listConversations().size()); });
@@ -148,8 +155,11 @@ int main(int argc, char** argv) {
                     verdict(cjkMs));
         std::printf("load branch:        %8.2f ms  (%d messages)  %s\n", branchMs, branchSize,
                     verdict(branchMs));
+        // What the user waits for at start: open the file, then the first page of the list.
+        const double startMs = afterCleanMs + listMs;
+        std::printf("app start (open + list): %.2f ms  %s\n", startMs, verdict(startMs));
         const bool ok =
-            listMs < kTargetMs && wordMs < kTargetMs && prefixMs < kTargetMs && cjkMs < kTargetMs;
+            startMs < kTargetMs && wordMs < kTargetMs && prefixMs < kTargetMs && cjkMs < kTargetMs;
         return ok ? 0 : 1;
     } catch (const StoreException& e) {
         std::fprintf(stderr, "bench_store: %s\n", qPrintable(e.error().message));

@@ -1,6 +1,8 @@
 // Damaged and foreign files: open refuses with a typed error and never changes a byte;
 // read-only open and "move aside and start fresh" are the two ways out.
+#include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -87,6 +89,39 @@ private Q_SLOTS:
         for (qsizetype i = bytes.size() / 2; i < bytes.size(); ++i)
             bytes[i] = char(gen.generate());
         expectRefused(bytes, StoreError::Kind::Corrupt);
+    }
+
+    // The page-by-page check is skipped only for a file exactly as our clean close left it.
+    void cleanCloseMarkDecidesWhetherPagesAreChecked() {
+        const QString path = dir_.filePath(QStringLiteral("marked.db"));
+        {
+            auto db = StoreDatabase::open(path);
+            for (int i = 0; i < 100; ++i)
+                db->createConversation(QStringLiteral("conversation %1 ").arg(i).repeated(30));
+            QVERIFY(!QFile::exists(path + QStringLiteral(".clean")));  // a crash now: check
+        }
+        QVERIFY(QFile::exists(path + QStringLiteral(".clean")));
+        QVERIFY(StoreDatabase::inspect(path, StoreDatabase::Depth::SkipPagesIfClosedCleanly).ok());
+
+        QByteArray bytes = fileBytes(path);
+        const QDateTime closedAt = QFileInfo(path).lastModified();
+        QRandomGenerator gen(7);
+        for (qsizetype i = bytes.size() / 2; i < bytes.size(); ++i)
+            bytes[i] = char(gen.generate());
+        writeFile(path, bytes);  // same size, same header, new mtime
+        QCOMPARE(StoreDatabase::inspect(path, StoreDatabase::Depth::SkipPagesIfClosedCleanly).kind,
+                 StoreError::Kind::Corrupt);
+        QVERIFY_THROWS_EXCEPTION(StoreException, StoreDatabase::open(path));
+        QCOMPARE(fileBytes(path), bytes);
+
+        // Proof that the skip is real (and its documented limit): with the old mtime restored
+        // the cheap path trusts the file, the full check does not.
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(closedAt, QFileDevice::FileModificationTime));
+        file.close();
+        QVERIFY(StoreDatabase::inspect(path, StoreDatabase::Depth::SkipPagesIfClosedCleanly).ok());
+        QCOMPARE(StoreDatabase::inspect(path).kind, StoreError::Kind::Corrupt);
     }
 
     void newerSchemaIsRefusedButReadableReadOnly() {

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QSqlDriver>
 
+#include "core/store/store_clean_mark.h"
 #include "core/store/store_fts.h"
 #include "core/store/store_schema.h"
 #include "core/store/store_sqlite.h"
@@ -56,13 +57,15 @@ StoreDatabase::~StoreDatabase() {
     } catch (const StoreException&) {  // nothing sensible to do while closing
     }
     streams_.clear();
+    const bool wasWriting = db_.isOpen() && mode_ == OpenMode::ReadWrite;
     db_.close();
     db_ = QSqlDatabase();
     QSqlDatabase::removeDatabase(connectionName_);
+    if (wasWriting) clean_mark::write(path_);
 }
 
 std::unique_ptr<StoreDatabase> StoreDatabase::open(const QString& path, OpenMode mode) {
-    const StoreError health = inspect(path);
+    const StoreError health = inspect(path, Depth::SkipPagesIfClosedCleanly);
     if (mode == OpenMode::ReadWrite && !health.ok()) throw StoreException(health);
     if (mode == OpenMode::ReadOnly) {
         // Read-only is the fallback offered for a newer or damaged file, so only refuse
@@ -77,6 +80,8 @@ std::unique_ptr<StoreDatabase> StoreDatabase::open(const QString& path, OpenMode
         if (!QDir().mkpath(dir))
             throw StoreException(StoreError::Kind::Io, QStringLiteral("cannot create ") + dir);
     }
+    // From here until a clean close the file may be left mid-write by a crash.
+    if (mode == OpenMode::ReadWrite) clean_mark::remove(path);
     std::unique_ptr<StoreDatabase> store(new StoreDatabase(path, mode));
     store->openConnection(schemaVersion());
     return store;

@@ -5,7 +5,8 @@
 //
 // Every method throws StoreException on failure. Opening never modifies a file it cannot
 // understand: StoreDatabase::inspect() looks at it read-only first (header, user_version,
-// quick_check), and open() refuses with the same typed error.
+// quick_check), and open() refuses with the same typed error. open() skips the page-by-page
+// quick_check when the file is exactly as our last clean close left it (store_clean_mark.h).
 #include <QSqlDatabase>
 #include <QString>
 #include <QVector>
@@ -32,7 +33,8 @@ public:
 
     // Read-only look at a file: None when it is absent, empty or a healthy database at a
     // version we know; otherwise NotADatabase / Corrupt / TooNew / Io. Never writes.
-    static StoreError inspect(const QString& path);
+    enum class Depth { Full, SkipPagesIfClosedCleanly };
+    static StoreError inspect(const QString& path, Depth depth = Depth::Full);
 
     // Opens (creating the file and its directory when absent in ReadWrite mode), migrates
     // up to schemaVersion(), marks leftover Streaming replies Interrupted. Throws with the

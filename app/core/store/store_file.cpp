@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "core/paths.h"
+#include "core/store/store_clean_mark.h"
 #include "core/store/store_database.h"
 #include "core/store/store_sqlite.h"
 
@@ -137,7 +138,7 @@ QString StoreDatabase::defaultPath() {
     return paths::dataDir() + QStringLiteral("/hearth.db");
 }
 
-StoreError StoreDatabase::inspect(const QString& path) {
+StoreError StoreDatabase::inspect(const QString& path, Depth depth) {
     const QFileInfo info(path);
     if (!info.exists()) return {};
     if (!info.isFile()) return error(StoreError::Kind::Io, path + QStringLiteral(": not a file"));
@@ -190,6 +191,7 @@ StoreError StoreDatabase::inspect(const QString& path) {
                                            "knows up to %2)")
                                 .arg(version)
                                 .arg(schemaVersion()));
+    if (depth == Depth::SkipPagesIfClosedCleanly && clean_mark::matches(path)) return {};
     if (!pragmaText(db.get(), "PRAGMA quick_check(1)", &text, &rc))
         return sqliteError(db.get(), rc, path);
     if (text != QLatin1String("ok"))
@@ -211,6 +213,7 @@ QString StoreDatabase::moveAside(const QString& path) {
         const QString side = path + QLatin1String(suffix);
         if (QFileInfo::exists(side)) QFile::rename(side, target + QLatin1String(suffix));
     }
+    clean_mark::remove(path);
     return target;
 }
 
