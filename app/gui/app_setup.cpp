@@ -95,6 +95,9 @@ void prepareApplication(QGuiApplication& app) {
     QGuiApplication::setApplicationName(QStringLiteral("hearth"));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Hearth"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hearth.svg")));
+    // The installed desktop entry's id (packaging/CMakeLists.txt): Wayland compositors match
+    // the window to the entry, and so to its name and icon, through it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.hearthchat.Hearth"));
 
     const QString forced = qEnvironmentVariable("HEARTH_THEME").toLower();
     if (forced == QLatin1String("dark"))
