@@ -3,7 +3,8 @@
 # before it acts, so running it twice costs seconds.
 #
 #   bash packaging/setup-debian.sh --run    install, build, fetch the default model, open the window
-#   bash packaging/setup-debian.sh --test   install, build, run the whole test suite
+#   bash packaging/setup-debian.sh --test   install, build, run the whole test suite, then build
+#                                           the .deb and test installing it (packaging/test-install.sh)
 #   bash packaging/setup-debian.sh          install only
 #
 # Python reference tools (gguf, jinja2, numpy) live in a virtualenv in the cache dir,
@@ -35,6 +36,8 @@ debian_packages=(
   xvfb xauth libgl1-mesa-dri fonts-dejavu-core
   # Python for the reference tools
   python3 python3-venv python3-pip
+  # the Debian package: icons, checks, and the install test's clean Debian root
+  librsvg2-bin lintian desktop-file-utils appstream mmdebstrap
 )
 
 install_debian_packages() {
@@ -86,6 +89,11 @@ if [ "$mode" = "--test" ]; then
   # Unit tests under ASan/UBSan; model-level tests (llama.cpp comparisons, GUI, CLI) in release.
   ctest --preset asan -j2
   ctest --preset release
+  # The .deb: built, linted, installed into a clean Debian 12 root, run there, purged.
+  HEARTH_CACHE_DIR="$cache" bash "$here/build-deb.sh"
+  version="$("$repo/build/bin/hearth" --version | awk '{ print $2 }')"
+  HEARTH_CACHE_DIR="$cache" bash "$here/test-install.sh" \
+    "$repo/build/hearth_${version}_$(dpkg --print-architecture).deb"
   exit 0
 fi
 
