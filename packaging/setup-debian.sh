@@ -62,9 +62,9 @@ python_venv() {
     mkdir -p "$cache"
     /usr/bin/python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c 'import gguf, jinja2, numpy' 2>/dev/null; then
-    log "installing Python reference tools (gguf, jinja2, numpy)"
-    "$venv/bin/pip" install -q --disable-pip-version-check 'gguf>=0.17' 'jinja2>=3.1' 'numpy<2.3'
+  if ! "$venv/bin/python" -c 'import gguf, jinja2, numpy, openai' 2>/dev/null; then
+    log "installing Python reference tools (gguf, jinja2, numpy, openai)"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'gguf>=0.17' 'jinja2>=3.1' 'numpy<2.3' 'openai>=1.0'
   fi
 }
 

@@ -24,6 +24,7 @@ constexpr Subcommand kSubcommands[] = {
     {"inspect", cmdInspect, "print a GGUF file's metadata and tensors [--json]"},
     {"tokenize", cmdTokenize, "tokenize stdin with a GGUF vocabulary [--ids]"},
     {"template", cmdTemplate, "render a chat template for a JSON request on stdin"},
+    {"serve", cmdServe, "serve a model over an OpenAI-compatible HTTP API"},
     {"db", cmdDb, "database maintenance (backup FILE)"},
     {"devices", cmdDevices, "list Vulkan devices and the one Hearth computes on"},
 };

@@ -12,6 +12,7 @@ int cmdModels(const QStringList& args);    // hearth models list|pull NAME
 int cmdRun(const QStringList& args);       // hearth run -m MODEL ...
 int cmdDb(const QStringList& args);        // hearth db backup FILE
 int cmdDevices(const QStringList& args);   // hearth devices  (Vulkan devices, the one used)
+int cmdServe(const QStringList& args);     // hearth serve [--host H] [--port P] [-m MODEL] ...
 
 // Shared helper: prints "hearth: MESSAGE" to stderr and returns code.
 int fail(int code, const QString& message);
