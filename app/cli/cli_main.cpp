@@ -25,6 +25,7 @@ constexpr Subcommand kSubcommands[] = {
     {"tokenize", cmdTokenize, "tokenize stdin with a GGUF vocabulary [--ids]"},
     {"template", cmdTemplate, "render a chat template for a JSON request on stdin"},
     {"serve", cmdServe, "serve a model over an OpenAI-compatible HTTP API"},
+    {"playground", cmdPlayground, "run a prompt template over a dataset on several targets"},
     {"db", cmdDb, "database maintenance (backup FILE)"},
     {"devices", cmdDevices, "list Vulkan devices and the one Hearth computes on"},
 };

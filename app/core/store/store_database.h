@@ -139,7 +139,13 @@ public:
     QVector<TemplateVersionRecord> templateVersions(Id templateId);
     TemplateVersionRecord templateVersion(Id versionId);
 
-    DatasetRecord createDataset(const QString& name, const QStringList& columns);
+    // Marks `versionId` as its template's baseline (the regression gate compares with it);
+    // replaces the previous one. baselineVersion() is 0 when none is marked.
+    void setBaseline(Id templateId, Id versionId);
+    Id baselineVersion(Id templateId);
+
+    DatasetRecord createDataset(const QString& name, const QStringList& columns,
+                                const QString& sourceSha256 = {});
     QVector<DatasetRecord> datasets();
     void addDatasetRows(Id datasetId, const QVector<QJsonObject>& rows);
     QVector<DatasetRow> datasetRows(Id datasetId);
@@ -147,6 +153,8 @@ public:
     RunRecord createRun(const RunRecord& run);
     void setRunStatus(Id runId, RunStatus status);
     QVector<RunRecord> runs();
+    RunRecord run(Id runId);
+    // Throws (constraint) if the cell (run, row, target) already has a result.
     RunResultRecord addRunResult(const RunResultRecord& result);
     QVector<RunResultRecord> runResults(Id runId);
 

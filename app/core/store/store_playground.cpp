@@ -39,12 +39,28 @@ TemplateVersionRecord readVersion(const QSqlQuery& q) {
     v.defaultParams = detail::jsonObject(q.value(6));
     v.message = q.value(7).toString();
     v.createdAt = detail::fromMs(q.value(8).toLongLong());
+    v.assertions = detail::jsonArray(q.value(9));
     return v;
 }
 
 constexpr const char* kVersionColumns =
     "id, template_id, version, system_prompt, few_shot, user_prompt, default_params, message, "
-    "created_at";
+    "created_at, assertions";
+
+RunRecord readRun(const QSqlQuery& q) {
+    RunRecord r;
+    r.id = q.value(0).toLongLong();
+    r.templateVersionId = q.value(1).toLongLong();
+    r.datasetId = q.value(2).toLongLong();
+    r.targets = toStrings(detail::jsonArray(q.value(3)));
+    r.parameters = detail::jsonObject(q.value(4));
+    r.status = static_cast<RunStatus>(q.value(5).toInt());
+    r.createdAt = detail::fromMs(q.value(6).toLongLong());
+    return r;
+}
+
+constexpr const char* kRunColumns =
+    "id, template_version_id, dataset_id, targets, parameters, status, created_at";
 
 }  // namespace
 
@@ -129,9 +145,11 @@ TemplateVersionRecord StoreDatabase::addTemplateVersion(const TemplateVersionRec
             exec(db_,
                  QStringLiteral("INSERT INTO template_versions (template_id, version, "
                                 "system_prompt, few_shot, user_prompt, default_params, "
-                                "message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                                "message, created_at, assertions) VALUES "
+                                "(?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                  {v.templateId, next.value(0).toInt(), v.systemPrompt, detail::jsonText(v.fewShot),
-                  v.userPrompt, detail::jsonText(v.defaultParams), v.message, nowMs()});
+                  v.userPrompt, detail::jsonText(v.defaultParams), v.message, nowMs(),
+                  detail::jsonText(v.assertions)});
         id = q.lastInsertId().toLongLong();
     });
     return templateVersion(id);
@@ -160,25 +178,50 @@ TemplateVersionRecord StoreDatabase::templateVersion(Id versionId) {
     return readVersion(q);
 }
 
+void StoreDatabase::setBaseline(Id templateId, Id versionId) {
+    transaction([&] {
+        QSqlQuery owner =
+            exec(db_, QStringLiteral("SELECT template_id FROM template_versions WHERE id = ?"),
+                 {versionId});
+        if (!owner.next() || owner.value(0).toLongLong() != templateId)
+            throw StoreException(
+                StoreError::Kind::NotFound,
+                QStringLiteral("template %1 has no version id %2").arg(templateId).arg(versionId));
+        exec(db_,
+             QStringLiteral("INSERT OR REPLACE INTO template_baselines (template_id, version_id) "
+                            "VALUES (?, ?)"),
+             {templateId, versionId});
+    });
+}
+
+Id StoreDatabase::baselineVersion(Id templateId) {
+    QSqlQuery q =
+        exec(db_, QStringLiteral("SELECT version_id FROM template_baselines WHERE template_id = ?"),
+             {templateId});
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
 // ---- datasets -------------------------------------------------------------------------
 
-DatasetRecord StoreDatabase::createDataset(const QString& name, const QStringList& columns) {
+DatasetRecord StoreDatabase::createDataset(const QString& name, const QStringList& columns,
+                                           const QString& sourceSha256) {
     const qint64 now = nowMs();
     QSqlQuery q = exec(db_,
-                       QStringLiteral("INSERT INTO datasets (name, column_names, created_at) "
-                                      "VALUES (?, ?, ?)"),
-                       {name, detail::jsonText(toJson(columns)), now});
-    return DatasetRecord{q.lastInsertId().toLongLong(), name, columns, detail::fromMs(now)};
+                       QStringLiteral("INSERT INTO datasets (name, column_names, created_at, "
+                                      "source_sha256) VALUES (?, ?, ?, ?)"),
+                       {name, detail::jsonText(toJson(columns)), now, sourceSha256});
+    return DatasetRecord{q.lastInsertId().toLongLong(), name, columns, detail::fromMs(now),
+                         sourceSha256};
 }
 
 QVector<DatasetRecord> StoreDatabase::datasets() {
-    QSqlQuery q = exec(
-        db_, QStringLiteral("SELECT id, name, column_names, created_at FROM datasets ORDER BY id"));
+    QSqlQuery q = exec(db_, QStringLiteral("SELECT id, name, column_names, created_at, "
+                                           "source_sha256 FROM datasets ORDER BY id"));
     QVector<DatasetRecord> out;
     while (q.next())
         out.append({q.value(0).toLongLong(), q.value(1).toString(),
                     toStrings(detail::jsonArray(q.value(2))),
-                    detail::fromMs(q.value(3).toLongLong())});
+                    detail::fromMs(q.value(3).toLongLong()), q.value(4).toString()});
     return out;
 }
 
@@ -234,34 +277,36 @@ void StoreDatabase::setRunStatus(Id runId, RunStatus status) {
 }
 
 QVector<RunRecord> StoreDatabase::runs() {
-    QSqlQuery q = exec(db_, QStringLiteral("SELECT id, template_version_id, dataset_id, targets, "
-                                           "parameters, status, created_at FROM runs ORDER BY "
-                                           "id"));
+    QSqlQuery q = exec(
+        db_, QStringLiteral("SELECT %1 FROM runs ORDER BY id").arg(QLatin1String(kRunColumns)));
     QVector<RunRecord> out;
-    while (q.next()) {
-        RunRecord r;
-        r.id = q.value(0).toLongLong();
-        r.templateVersionId = q.value(1).toLongLong();
-        r.datasetId = q.value(2).toLongLong();
-        r.targets = toStrings(detail::jsonArray(q.value(3)));
-        r.parameters = detail::jsonObject(q.value(4));
-        r.status = static_cast<RunStatus>(q.value(5).toInt());
-        r.createdAt = detail::fromMs(q.value(6).toLongLong());
-        out.append(r);
-    }
+    while (q.next())
+        out.append(readRun(q));
     return out;
+}
+
+RunRecord StoreDatabase::run(Id runId) {
+    QSqlQuery q = exec(
+        db_, QStringLiteral("SELECT %1 FROM runs WHERE id = ?").arg(QLatin1String(kRunColumns)),
+        {runId});
+    if (!q.next())
+        throw StoreException(StoreError::Kind::NotFound, QStringLiteral("no run %1").arg(runId));
+    return readRun(q);
 }
 
 RunResultRecord StoreDatabase::addRunResult(const RunResultRecord& r) {
     const qint64 now = nowMs();
-    QSqlQuery q = exec(db_,
-                       QStringLiteral("INSERT INTO run_results (run_id, dataset_row_id, target, "
-                                      "output, tokens_in, tokens_out, ttft_ms, latency_ms, "
-                                      "tokens_per_s, cost, finish_reason, error_message, "
-                                      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                       {r.runId, detail::idToSql(r.datasetRowId), r.target, r.output, r.tokensIn,
-                        r.tokensOut, r.ttftMs, r.latencyMs, r.tokensPerS, r.cost,
-                        detail::finishToSql(r.finish), r.errorMessage, now});
+    QSqlQuery q =
+        exec(db_,
+             QStringLiteral("INSERT INTO run_results (run_id, dataset_row_id, target, "
+                            "output, tokens_in, tokens_out, ttft_ms, latency_ms, "
+                            "tokens_per_s, cost, finish_reason, error_message, "
+                            "created_at, passed, assertion_results) VALUES "
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             {r.runId, detail::idToSql(r.datasetRowId), r.target, r.output, r.tokensIn, r.tokensOut,
+              r.ttftMs, r.latencyMs, r.tokensPerS, r.cost, detail::finishToSql(r.finish),
+              r.errorMessage, now, r.passed < 0 ? QVariant() : QVariant(r.passed),
+              detail::jsonText(r.assertionResults)});
     RunResultRecord out = r;
     out.id = q.lastInsertId().toLongLong();
     out.createdAt = detail::fromMs(now);
@@ -272,7 +317,8 @@ QVector<RunResultRecord> StoreDatabase::runResults(Id runId) {
     QSqlQuery q = exec(db_,
                        QStringLiteral("SELECT id, run_id, dataset_row_id, target, output, "
                                       "tokens_in, tokens_out, ttft_ms, latency_ms, tokens_per_s, "
-                                      "cost, finish_reason, error_message, created_at FROM "
+                                      "cost, finish_reason, error_message, created_at, passed, "
+                                      "assertion_results FROM "
                                       "run_results WHERE run_id = ? ORDER BY id"),
                        {runId});
     QVector<RunResultRecord> out;
@@ -292,6 +338,8 @@ QVector<RunResultRecord> StoreDatabase::runResults(Id runId) {
         r.finish = detail::finishFromSql(q.value(11));
         r.errorMessage = q.value(12).toString();
         r.createdAt = detail::fromMs(q.value(13).toLongLong());
+        r.passed = q.value(14).isNull() ? -1 : q.value(14).toInt();
+        r.assertionResults = detail::jsonArray(q.value(15));
         out.append(r);
     }
     return out;

@@ -166,7 +166,28 @@ CREATE TRIGGER conversations_search_delete AFTER DELETE ON conversations BEGIN
 END;
 )sql";
 
-constexpr std::array<const char*, 3> kMigrations{kV1, kV2, kV3};
+// 4: playground assertions, baselines and resumable runs. Assertions belong to a template
+// version (immutable with it); the baseline is a separate row so versions stay immutable.
+// A cell (run, dataset row, target) is written once, complete with its assertion results:
+// the unique index makes a resumed run unable to duplicate one. `passed` is NULL when the
+// version has no assertions. Datasets remember the SHA-256 of the file they came from so
+// re-running the same file finds the same dataset (and its unfinished run).
+constexpr const char* kV4 = R"sql(
+ALTER TABLE template_versions ADD COLUMN assertions TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE template_baselines (
+    template_id INTEGER PRIMARY KEY REFERENCES prompt_templates(id) ON DELETE CASCADE,
+    version_id INTEGER NOT NULL REFERENCES template_versions(id) ON DELETE CASCADE
+);
+ALTER TABLE datasets ADD COLUMN source_sha256 TEXT NOT NULL DEFAULT '';
+CREATE INDEX datasets_by_source ON datasets(source_sha256);
+ALTER TABLE run_results ADD COLUMN passed INTEGER;
+ALTER TABLE run_results ADD COLUMN assertion_results TEXT NOT NULL DEFAULT '[]';
+DELETE FROM run_results WHERE id NOT IN
+    (SELECT MIN(id) FROM run_results GROUP BY run_id, dataset_row_id, target);
+CREATE UNIQUE INDEX run_results_one_per_cell ON run_results(run_id, dataset_row_id, target);
+)sql";
+
+constexpr std::array<const char*, 4> kMigrations{kV1, kV2, kV3, kV4};
 
 int currentVersion(QSqlDatabase& db) {
     QSqlQuery query = exec(db, QStringLiteral("PRAGMA user_version"));

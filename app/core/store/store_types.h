@@ -145,7 +145,8 @@ struct TemplateVersionRecord {
     QJsonArray fewShot;  // [{"role":..., "content":...}, ...]
     QString userPrompt;  // may contain {{column}} placeholders
     QJsonObject defaultParams;
-    QString message;  // the "commit message"
+    QJsonArray assertions;  // [{"type": "contains", ...}, ...] (core/playground/assertions.h)
+    QString message;        // the "commit message"
     QDateTime createdAt;
 };
 
@@ -154,6 +155,7 @@ struct DatasetRecord {
     QString name;
     QStringList columns;
     QDateTime createdAt;
+    QString sourceSha256;  // of the imported file; empty when built by hand
 };
 
 struct DatasetRow {
@@ -189,6 +191,8 @@ struct RunResultRecord {
     FinishReason finish = FinishReason::None;
     QString errorMessage;
     QDateTime createdAt;
+    int passed = -1;              // 1 all assertions passed, 0 one failed, -1 none to check
+    QJsonArray assertionResults;  // [{"type", "passed", "score", "detail"}, ...]
 };
 
 }  // namespace hearth::store

@@ -1,0 +1,35 @@
+#pragma once
+// A run's results as files: CSV (RFC 4180) and JSONL (one cell per line), and the
+// distillation set: one target's passing outputs as chat fine-tuning examples in the OpenAI
+// format, one {"messages": [system?, few-shot user/assistant turns..., user, assistant]}
+// object per line.
+#include <QByteArray>
+#include <QVector>
+#include <functional>
+
+#include "core/playground/prompt_template.h"
+#include "core/store/store_types.h"
+
+namespace hearth::playground {
+
+QByteArray resultsToJsonl(const QVector<store::DatasetRow>& rows,
+                          const QVector<store::RunResultRecord>& results);
+QByteArray resultsToCsv(const QVector<store::DatasetRow>& rows,
+                        const QVector<store::RunResultRecord>& results);
+
+// Rewrites text before it leaves the machine in a training set (PII removal).
+using TextScrubber = std::function<QString(const QString&)>;
+
+// PII-scrubbing hook for the distillation export. The scrubber itself belongs to the
+// remote-endpoint work (app/core/remote/pii_scrubber.*); until it is wired in here this
+// returns an empty function and `--scrub-pii` reports that scrubbing is unavailable.
+TextScrubber piiScrubHook();
+
+// Cells of `target` that passed every assertion (or, when the template has none, finished
+// normally) become training examples, in dataset order. `scrub` (optional) is applied to
+// every message's content. Returns the number of examples written through *count.
+QByteArray fineTuningJsonl(const PromptTemplate& tmpl, const QVector<store::DatasetRow>& rows,
+                           const QVector<store::RunResultRecord>& results, const QString& target,
+                           const TextScrubber& scrub, int* count = nullptr);
+
+}  // namespace hearth::playground
