@@ -150,22 +150,21 @@ int runCommand(const QStringList& args) {
                         QStringLiteral("template variable '%1' is not a column of %2 (columns: %3)")
                             .arg(name, datasetPath, data.columns.join(QStringLiteral(", "))));
 
-    QVector<TargetSpec> specs;
-    for (const QString& address : addresses) {
-        TargetSpec spec;
-        if (!targetSpecFor(address, &spec, &error)) return fail(1, error);
-        specs.append(spec);
-    }
-
     std::unique_ptr<store::StoreDatabase> db;
     QJsonObject runParameters;
     if (maxRows > 0) runParameters.insert(QStringLiteral("max_rows"), maxRows);
+    QVector<TargetSpec> specs;
     SavedVersion saved;
     store::DatasetRecord dataset;
     RunChoice choice;
     QVector<store::DatasetRow> rows;
     try {
         db = store::StoreDatabase::open(store::StoreDatabase::defaultPath());
+        for (const QString& address : addresses) {
+            TargetSpec spec;
+            if (!targetSpecFor(address, &spec, &error, db->endpoints())) return fail(1, error);
+            specs.append(spec);
+        }
         saved = saveTemplateVersion(*db, *tmpl);
         dataset = storeDataset(*db, QFileInfo(datasetPath).fileName(), data);
         rows = db->datasetRows(dataset.id);

@@ -2,12 +2,13 @@
 
 #include <QUrl>
 
-#include "core/local/local_target.h"
 #include "core/models/model_store.h"
+#include "core/target/target_factory.h"
 
 namespace hearth::playground {
 
-bool targetSpecFor(const QString& address, TargetSpec* spec, QString* error) {
+bool targetSpecFor(const QString& address, TargetSpec* spec, QString* error,
+                   const QVector<store::EndpointRecord>& endpoints) {
     const ModelAddress resolved = ModelStore().resolve(address);
     spec->address = address;
     switch (resolved.kind) {
@@ -22,6 +23,11 @@ bool targetSpecFor(const QString& address, TargetSpec* spec, QString* error) {
                                  ? url.scheme() + QStringLiteral("://") + url.host() +
                                        QLatin1Char(':') + QString::number(url.port())
                                  : resolved.url;
+            for (const store::EndpointRecord& e : endpoints)
+                if (e.url == address) {
+                    spec->pricePer1kInput = e.pricePer1kInput;
+                    spec->pricePer1kOutput = e.pricePer1kOutput;
+                }
             return true;
         }
         case ModelAddress::Kind::Invalid:
@@ -34,14 +40,11 @@ bool targetSpecFor(const QString& address, TargetSpec* spec, QString* error) {
 
 TargetFactory defaultTargetFactory(int threads) {
     return [threads](const TargetSpec& spec, QString* error) -> std::unique_ptr<Target> {
-        TargetSpec resolved;
-        if (!targetSpecFor(spec.address, &resolved, error)) return nullptr;
-        if (!resolved.local) {
-            *error = QStringLiteral("remote targets are not available in this build yet: %1")
-                         .arg(spec.address);
-            return nullptr;
-        }
-        return std::make_unique<local::LocalTarget>(spec.address, threads);
+        TargetOptions options;
+        options.threads = threads;
+        TargetOrError made = makeTarget(spec.address, options);
+        if (!made.target) *error = made.error;
+        return std::move(made.target);
     };
 }
 

@@ -7,12 +7,13 @@
 namespace hearth::playground {
 
 // Resolves `address` (catalog name, .gguf path, remote URL). Returns false with a one-line
-// *error for an address that names nothing.
-bool targetSpecFor(const QString& address, TargetSpec* spec, QString* error);
+// *error for an address that names nothing. Remote specs get the prices of the stored
+// endpoint with the same URL when `endpoints` has one.
+bool targetSpecFor(const QString& address, TargetSpec* spec, QString* error,
+                   const QVector<store::EndpointRecord>& endpoints = {});
 
-// Builds LocalTargets for local addresses (`threads` CPU threads, 0 = default). Remote
-// addresses fail with a clear message until the remote targets' factory
-// (core/target/target_factory.h) is wired in here.
+// Builds targets through makeTarget() (core/target/target_factory.h); `threads` is the CPU
+// thread count for local ones (0 = default).
 TargetFactory defaultTargetFactory(int threads = 0);
 
 }  // namespace hearth::playground
