@@ -116,9 +116,7 @@ int runCommand(const QStringList& args) {
     if (!addresses.contains(finetuneTarget))
         return fail(2, QStringLiteral("--finetune-target %1 is not one of the -m targets")
                            .arg(finetuneTarget));
-    const TextScrubber scrub = p.isSet(QStringLiteral("scrub-pii")) ? piiScrubHook() : nullptr;
-    if (p.isSet(QStringLiteral("scrub-pii")) && !scrub)
-        return fail(1, QStringLiteral("PII scrubbing is not available in this build yet"));
+    const TextScrubber scrub = p.isSet(QStringLiteral("scrub-pii")) ? piiScrubber() : nullptr;
 
     // Template.
     const QString templatePath = p.positionalArguments().first();

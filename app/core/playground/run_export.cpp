@@ -4,8 +4,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <memory>
 
 #include "core/playground/dataset_import.h"
+#include "core/remote/pii_scrubber.h"
 
 namespace hearth::playground {
 
@@ -102,8 +104,11 @@ QByteArray resultsToCsv(const QVector<store::DatasetRow>& rows,
     return out;
 }
 
-TextScrubber piiScrubHook() {
-    return {};
+TextScrubber piiScrubber() {
+    // One vault for the whole file: a value gets the same placeholder in every example.
+    auto scrubber = std::make_shared<remote::PiiScrubber>();
+    auto vault = std::make_shared<remote::PiiVault>();
+    return [scrubber, vault](const QString& text) { return scrubber->scrub(text, vault.get()); };
 }
 
 QByteArray fineTuningJsonl(const PromptTemplate& tmpl, const QVector<store::DatasetRow>& rows,

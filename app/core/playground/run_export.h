@@ -20,10 +20,10 @@ QByteArray resultsToCsv(const QVector<store::DatasetRow>& rows,
 // Rewrites text before it leaves the machine in a training set (PII removal).
 using TextScrubber = std::function<QString(const QString&)>;
 
-// PII-scrubbing hook for the distillation export. The scrubber itself belongs to the
-// remote-endpoint work (app/core/remote/pii_scrubber.*); until it is wired in here this
-// returns an empty function and `--scrub-pii` reports that scrubbing is unavailable.
-TextScrubber piiScrubHook();
+// The PII scrubber of the remote targets (core/remote/pii_scrubber.h): e-mail addresses,
+// phone numbers, card numbers, IBANs, IP addresses and AWS keys become placeholders such as
+// [EMAIL_1], numbered consistently across every message the returned function is given.
+TextScrubber piiScrubber();
 
 // Cells of `target` that passed every assertion (or, when the template has none, finished
 // normally) become training examples, in dataset order. `scrub` (optional) is applied to
