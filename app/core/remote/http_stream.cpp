@@ -216,7 +216,11 @@ void HttpStream::onReplyFinished() {
         if (!reason.isEmpty()) message += QLatin1Char(' ') + reason;
         if (!result_.errorBody.isEmpty())
             message += QStringLiteral(": ") + oneLine(result_.errorBody);
-        if (options_.retryableStatus(status_, result_.errorBody)) {
+        const bool retryable =
+            options_.retryableResponse
+                ? options_.retryableResponse(status_, result_.responseHeaders, result_.errorBody)
+                : options_.retryableStatus(status_, result_.errorBody);
+        if (retryable) {
             const int after = retryAfterMs(header(result_.responseHeaders, "Retry-After"),
                                            QDateTime::currentDateTimeUtc());
             if (scheduleRetry(message, after, status_ == 429)) return;

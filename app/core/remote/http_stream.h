@@ -52,6 +52,11 @@ struct HttpStreamOptions {
     // Decides whether an error response is worth another try (default: 429, 500, 502, 503,
     // 504, 530). A target can widen it, e.g. SageMaker ModelError wrapping a 429.
     std::function<bool(int status, const QByteArray& body)> retryableStatus;
+    // Same decision with the response headers too (AWS puts the error code in
+    // X-Amzn-ErrorType, e.g. a ThrottlingException answered with HTTP 400); used instead of
+    // retryableStatus when set.
+    std::function<bool(int status, const HttpHeaders& headers, const QByteArray& body)>
+        retryableResponse;
 };
 
 struct HttpRequestSpec {

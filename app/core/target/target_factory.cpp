@@ -2,6 +2,7 @@
 
 #include "core/local/local_target.h"
 #include "core/models/model_store.h"
+#include "core/remote/aws/sagemaker_target.h"
 #include "core/remote/openai_target.h"
 
 namespace hearth {
@@ -33,7 +34,17 @@ TargetOrError makeTarget(const QString& address, const TargetOptions& options) {
     }
     if (trimmed.startsWith(QLatin1String("sagemaker://"))) {
         out.remote = true;
-        out.error = QStringLiteral("sagemaker:// targets are not available in this build yet");
+        QString error;
+        auto parsed = remote::aws::SageMakerAddress::parse(trimmed, &error);
+        if (!parsed) {
+            out.error = error;
+            return out;
+        }
+        remote::aws::SageMakerOptions sageMakerOptions;
+        sageMakerOptions.timeouts = options.timeouts;
+        sageMakerOptions.retry = options.retry;
+        out.target = std::make_unique<remote::aws::SageMakerTarget>(
+            trimmed, std::move(*parsed), sageMakerOptions, options.parent);
         return out;
     }
     const ModelAddress resolved = ModelStore().resolve(trimmed);
