@@ -289,9 +289,13 @@ private Q_SLOTS:
         QVERIFY(error.contains("openai+http(s)://HOST"));
         QVERIFY(!remote::OpenAIAddress::parse("openai+http:///v1", &error));
 
+        // sagemaker:// goes to the SageMaker target (tests/remote/aws); a bad one fails here.
         TargetOrError made = makeTarget("sagemaker://ep?region=us-east-1&format=tgi");
+        QVERIFY(made.target);
+        QVERIFY(made.remote);
+        made = makeTarget("sagemaker://ep?format=xml");
         QVERIFY(!made.target);
-        QVERIFY(!made.error.isEmpty());
+        QVERIFY(made.error.contains("unknown format 'xml'"));
         made = makeTarget("weird://thing");
         QVERIFY(!made.target);
         QVERIFY(made.error.contains("unknown model address scheme"));
