@@ -39,7 +39,7 @@ mkdir -p "$cache" "$archives/partial"
 if [ ! -f "$base" ] || [ -n "$(find "$base" -mtime +30)" ]; then
   log "creating the Debian 12 base ($base)"
   # Xvfb and xwininfo are test tools; they are in the baseline, so they never count as leftovers.
-  mmdebstrap --quiet --variant=minbase --include=xvfb,xauth,x11-utils bookworm "$base.tmp" \
+  mmdebstrap --quiet --format=tar --variant=minbase --include=xvfb,xauth,x11-utils bookworm "$base.tmp" \
     "deb $mirror bookworm main" "deb $mirror bookworm-updates main" \
     "deb $security bookworm-security main"
   mv "$base.tmp" "$base"

