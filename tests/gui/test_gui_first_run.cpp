@@ -126,6 +126,12 @@ private Q_SLOTS:
             QTRY_VERIFY(!firstRun->isVisible());
             QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelState(), QStringLiteral("ready"), 30000);
         }
+        // The choice is a setting, kept where XDG says ($XDG_CONFIG_HOME/hearth/hearth.conf).
+        const QString settings =
+            QFileInfo(home.dbPath()).dir().filePath(QStringLiteral("config/hearth/hearth.conf"));
+        QFile settingsFile(settings);
+        QVERIFY2(settingsFile.open(QIODevice::ReadOnly), qPrintable(settings));
+        QVERIFY(settingsFile.readAll().contains("model=stories"));
         QFile installed(home.modelsDir() + QStringLiteral("/stories260K.gguf"));
         QVERIFY(installed.open(QIODevice::ReadOnly));
         QVERIFY(installed.readAll() == model_);
