@@ -337,6 +337,48 @@ private Q_SLOTS:
         QCOMPARE(db->endpoints().size(), 0);
     }
 
+    void remoteEndpointsBillingSentRequestsAndCost() {
+        QTemporaryDir dir;
+        auto db = StoreDatabase::open(dir.filePath(QStringLiteral("h.db")));
+        EndpointRecord e;
+        e.name = QStringLiteral("inf2");
+        e.url = QStringLiteral("sagemaker://ep?region=us-east-1&format=tgi");
+        e.kind = EndpointKind::SageMaker;
+        e.pricePerHour = 0.76;
+        e.scrubPii = false;
+        e = db->addEndpoint(e);
+        QCOMPARE(db->endpoints()[0].pricePerHour, 0.76);
+        QCOMPARE(db->endpoints()[0].scrubPii, false);
+        e.scrubPii = true;
+        db->updateEndpoint(e);
+        QCOMPARE(db->endpoints()[0].scrubPii, true);
+
+        const auto c = db->createConversation(QStringLiteral("billed"));
+        const auto user = db->appendMessage(userMessage(c.id, 0, QStringLiteral("hi")));
+        double total = 0;
+        Id lastReply = 0;
+        for (const double cost : {0.25, 0.5}) {  // two branches: both count
+            NewMessage reply;
+            reply.conversationId = c.id;
+            reply.parentId = user.id;
+            reply.role = Role::Assistant;
+            reply.endpointId = e.id;
+            lastReply = db->startReply(reply).id;
+            MessageStats stats;
+            stats.cost = cost;
+            db->finishReply(lastReply, stats, FinishReason::Stop);
+            total += cost;
+        }
+        QCOMPARE(db->conversationCost(c.id), total);
+        QCOMPARE(db->sentRequest(lastReply), QString());
+        db->setSentRequest(lastReply, e.id, QStringLiteral("{\"messages\":[\"[EMAIL_1]\"]}"));
+        QCOMPARE(db->sentRequest(lastReply), QStringLiteral("{\"messages\":[\"[EMAIL_1]\"]}"));
+        db->deleteMessage(lastReply);  // the record of what was sent goes with its reply
+        QSqlQuery q(db->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM sent_requests")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+    }
+
     void backupIsAConsistentCopy() {
         QTemporaryDir dir;
         auto db = StoreDatabase::open(dir.filePath(QStringLiteral("h.db")));

@@ -130,6 +130,11 @@ public:
     void updateEndpoint(const EndpointRecord& endpoint);
     QVector<EndpointRecord> endpoints();
     void removeEndpoint(Id id);
+    // What was sent to a remote endpoint for a reply (the request body, after PII scrubbing).
+    void setSentRequest(Id messageId, Id endpointId, const QString& body);
+    QString sentRequest(Id messageId);  // empty when none
+    // Sum of the replies' cost over the whole conversation (every branch).
+    double conversationCost(Id conversationId);
 
     // ---- prompt templates, datasets, runs (the playground) ---------------------------
     PromptTemplateRecord createTemplate(const QString& name);

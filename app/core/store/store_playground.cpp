@@ -70,28 +70,30 @@ EndpointRecord StoreDatabase::addEndpoint(const EndpointRecord& e) {
     QSqlQuery q =
         exec(db_,
              QStringLiteral("INSERT INTO endpoints (name, url, kind, region, "
-                            "price_per_1k_input, price_per_1k_output) VALUES "
-                            "(?, ?, ?, ?, ?, ?)"),
-             {e.name, e.url, int(e.kind), e.region, e.pricePer1kInput, e.pricePer1kOutput});
+                            "price_per_1k_input, price_per_1k_output, price_per_hour, scrub_pii) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+             {e.name, e.url, int(e.kind), e.region, e.pricePer1kInput, e.pricePer1kOutput,
+              e.pricePerHour, int(e.scrubPii)});
     EndpointRecord out = e;
     out.id = q.lastInsertId().toLongLong();
     return out;
 }
 
 void StoreDatabase::updateEndpoint(const EndpointRecord& e) {
-    QSqlQuery q =
-        exec(db_,
-             QStringLiteral("UPDATE endpoints SET name = ?, url = ?, kind = ?, "
-                            "region = ?, price_per_1k_input = ?, "
-                            "price_per_1k_output = ? WHERE id = ?"),
-             {e.name, e.url, int(e.kind), e.region, e.pricePer1kInput, e.pricePer1kOutput, e.id});
+    QSqlQuery q = exec(db_,
+                       QStringLiteral("UPDATE endpoints SET name = ?, url = ?, kind = ?, "
+                                      "region = ?, price_per_1k_input = ?, "
+                                      "price_per_1k_output = ?, price_per_hour = ?, scrub_pii = ? "
+                                      "WHERE id = ?"),
+                       {e.name, e.url, int(e.kind), e.region, e.pricePer1kInput, e.pricePer1kOutput,
+                        e.pricePerHour, int(e.scrubPii), e.id});
     requireOneRow(q, "endpoint", e.id);
 }
 
 QVector<EndpointRecord> StoreDatabase::endpoints() {
     QSqlQuery q = exec(db_, QStringLiteral("SELECT id, name, url, kind, region, "
-                                           "price_per_1k_input, price_per_1k_output FROM "
-                                           "endpoints ORDER BY id"));
+                                           "price_per_1k_input, price_per_1k_output, "
+                                           "price_per_hour, scrub_pii FROM endpoints ORDER BY id"));
     QVector<EndpointRecord> out;
     while (q.next()) {
         EndpointRecord e;
@@ -102,6 +104,8 @@ QVector<EndpointRecord> StoreDatabase::endpoints() {
         e.region = q.value(4).toString();
         e.pricePer1kInput = q.value(5).toDouble();
         e.pricePer1kOutput = q.value(6).toDouble();
+        e.pricePerHour = q.value(7).toDouble();
+        e.scrubPii = q.value(8).toBool();
         out.append(e);
     }
     return out;
@@ -110,6 +114,27 @@ QVector<EndpointRecord> StoreDatabase::endpoints() {
 void StoreDatabase::removeEndpoint(Id id) {
     requireOneRow(exec(db_, QStringLiteral("DELETE FROM endpoints WHERE id = ?"), {id}), "endpoint",
                   id);
+}
+
+void StoreDatabase::setSentRequest(Id messageId, Id endpointId, const QString& body) {
+    exec(db_,
+         QStringLiteral("INSERT OR REPLACE INTO sent_requests (message_id, endpoint_id, body, "
+                        "created_at) VALUES (?, ?, ?, ?)"),
+         {messageId, endpointId > 0 ? QVariant(endpointId) : QVariant(), body, nowMs()});
+}
+
+QString StoreDatabase::sentRequest(Id messageId) {
+    QSqlQuery q = exec(db_, QStringLiteral("SELECT body FROM sent_requests WHERE message_id = ?"),
+                       {messageId});
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+double StoreDatabase::conversationCost(Id conversationId) {
+    QSqlQuery q = exec(db_,
+                       QStringLiteral("SELECT COALESCE(SUM(cost), 0) FROM messages "
+                                      "WHERE conversation_id = ?"),
+                       {conversationId});
+    return q.next() ? q.value(0).toDouble() : 0;
 }
 
 // ---- templates ----------------------------------------------------------------------

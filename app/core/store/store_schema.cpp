@@ -187,7 +187,21 @@ DELETE FROM run_results WHERE id NOT IN
 CREATE UNIQUE INDEX run_results_one_per_cell ON run_results(run_id, dataset_row_id, target);
 )sql";
 
-constexpr std::array<const char*, 4> kMigrations{kV1, kV2, kV3, kV4};
+// 5: remote endpoints billed per instance-hour, PII scrubbing per endpoint, and the exact
+// request body sent to a remote endpoint for a reply (after scrubbing), kept with it.
+constexpr const char* kV5 = R"sql(
+ALTER TABLE endpoints ADD COLUMN price_per_hour REAL NOT NULL DEFAULT 0;
+ALTER TABLE endpoints ADD COLUMN scrub_pii INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE sent_requests (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    endpoint_id INTEGER REFERENCES endpoints(id) ON DELETE SET NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX sent_requests_by_endpoint ON sent_requests(endpoint_id);
+)sql";
+
+constexpr std::array<const char*, 5> kMigrations{kV1, kV2, kV3, kV4, kV5};
 
 int currentVersion(QSqlDatabase& db) {
     QSqlQuery query = exec(db, QStringLiteral("PRAGMA user_version"));

@@ -128,6 +128,8 @@ struct EndpointRecord {  // no secrets here: credentials live in the OS keychain
     QString region;
     double pricePer1kInput = 0;
     double pricePer1kOutput = 0;
+    double pricePerHour = 0;  // dedicated instance billing; when > 0 the token prices are unused
+    bool scrubPii = true;     // replace personal data by placeholders before sending
 };
 
 struct PromptTemplateRecord {
