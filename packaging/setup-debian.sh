@@ -37,7 +37,7 @@ debian_packages=(
   # Python for the reference tools
   python3 python3-venv python3-pip
   # the Debian package: icons, checks, and the install test's clean Debian root
-  librsvg2-bin lintian desktop-file-utils appstream mmdebstrap
+  librsvg2-bin lintian desktop-file-utils appstream mmdebstrap bash-completion
 )
 
 install_debian_packages() {

@@ -1,6 +1,7 @@
 // The packaged documentation keeps up with the CLI: every subcommand `hearth --help` lists has
 // an entry in the man page (packaging/man/hearth.1.in) and in the bash completion
-// (packaging/completion/hearth), so a new command cannot ship undocumented.
+// (packaging/completion/hearth), so a new command cannot ship undocumented; and the completion
+// works when bash runs it.
 #include <QRegularExpression>
 #include <QtTest>
 
@@ -63,6 +64,39 @@ private Q_SLOTS:
             QVERIFY2(completion.contains(QStringLiteral("\n        %1)").arg(command)),
                      qPrintable(command + " has no case branch"));
         }
+    }
+
+    // The completion as bash runs it (bash-completion's helpers loaded), with the built hearth
+    // first on PATH: subcommands at the first word, catalog names after `models pull`.
+    void bashCompletesCommandsAndCatalogNames() {
+        const QString helpers = QStringLiteral("/usr/share/bash-completion/bash_completion");
+        QVERIFY2(QFileInfo::exists(helpers), "bash-completion is not installed (setup-debian.sh)");
+        const QString script =
+            QStringLiteral(
+                "source %1; source %2/packaging/completion/hearth; "
+                "complete_words() { COMP_WORDS=(\"$@\"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
+                "COMPREPLY=(); _hearth; echo \"${COMPREPLY[*]}\"; }; "
+                "complete_words hearth ''; complete_words hearth models pull ''")
+                .arg(helpers, QStringLiteral(HEARTH_SOURCE_DIR));
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PATH"), QFileInfo(QStringLiteral(HEARTH_BINARY)).path() +
+                                               QLatin1Char(':') +
+                                               env.value(QStringLiteral("PATH")));
+        QTemporaryDir models;
+        env.insert(QStringLiteral("HEARTH_MODELS_DIR"), models.path());
+        const auto r = hearth::test::runProcess(QStringLiteral("/bin/bash"),
+                                                {QStringLiteral("-c"), script}, env);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList lines = QString::fromUtf8(r.out).split(QLatin1Char('\n'));
+        QVERIFY2(lines.size() >= 2, r.out.constData());
+        QStringList atFirstWord = lines[0].split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        atFirstWord.sort();
+        QStringList expected = commands_;
+        expected.sort();
+        QCOMPARE(atFirstWord, expected);
+        const QStringList pullable = lines[1].split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        QVERIFY2(pullable.contains(QStringLiteral("smollm2-135m-instruct")), qPrintable(lines[1]));
+        QVERIFY2(pullable.contains(QStringLiteral("gemma3-270m-it")), qPrintable(lines[1]));
     }
 };
 
