@@ -1,10 +1,12 @@
 // hearth run -m MODEL [-p PROMPT | stdin] [-n MAX] [--temp T] [--top-k K] [--top-p P]
-//            [--min-p P] [--seed S] [--system TEXT] [--raw] [-t N] [--ctx N] [--verbose]
+//            [--min-p P] [--seed S] [--system TEXT] [--raw] [-t N] [--ctx N] [--device N|cpu]
+//            [--verbose]
 // Streams the reply to stdout; Ctrl-C stops generation between tokens and exits 130.
 #include <unistd.h>
 #include <QCommandLineParser>
 #include <QEventLoop>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTimer>
 #include <atomic>
 #include <csignal>
@@ -131,6 +133,10 @@ int cmdRun(const QStringList& args) {
          QStringLiteral("CPU threads (default: physical cores)"),
          QStringLiteral("N")},
         {QStringLiteral("ctx"), QStringLiteral("context size in tokens"), QStringLiteral("N")},
+        {QStringLiteral("device"),
+         QStringLiteral("compute device: a number from `hearth devices`, cpu or auto (default: "
+                        "HEARTH_DEVICE, else auto)"),
+         QStringLiteral("N|cpu|auto")},
         {QStringLiteral("timeout"), QStringLiteral("remote targets: idle timeout in seconds"),
          QStringLiteral("SECONDS")},
         {QStringLiteral("verbose"), QStringLiteral("print stats to stderr")},
@@ -167,6 +173,12 @@ int cmdRun(const QStringList& args) {
     if (threads < 0 || threads > 1024)
         return fail(2, QStringLiteral("--threads must be between 1 and 1024"));
     if (ctx < 0) return fail(2, QStringLiteral("--ctx must be positive"));
+    const QString device = p.value(QStringLiteral("device"));
+    static const QRegularExpression deviceSyntax(QStringLiteral("^(cpu|auto|[0-9]{1,6})$"));
+    if (p.isSet(QStringLiteral("device")) && !deviceSyntax.match(device).hasMatch())
+        return fail(2, QStringLiteral("invalid value '%1' for --device (a device number from "
+                                      "`hearth devices`, cpu or auto)")
+                           .arg(device));
     if (p.isSet(QStringLiteral("timeout")) && timeout <= 0)
         return fail(2, QStringLiteral("--timeout must be a positive number of seconds"));
     try {
@@ -199,6 +211,7 @@ int cmdRun(const QStringList& args) {
     try {
         LoadOptions load;
         load.n_threads = threads;
+        load.device = device.toStdString();
         if (address.entry && address.entry->chatTemplate != QLatin1String("gguf"))
             load.chat_template =
                 readAppResource(address.entry->chatTemplate.section('/', 1)).toStdString();
@@ -216,7 +229,12 @@ int cmdRun(const QStringList& args) {
             &g_cancel);
         if (isatty(STDOUT_FILENO) || stats.completion_tokens > 0) std::fputc('\n', stdout);
         std::fflush(stdout);
-        if (verbose) printStats(stats);
+        if (verbose) {
+            const DeviceStatus where = model->device();
+            std::fprintf(stderr, "device: %s (%s)%s%s\n", where.name.c_str(), where.backend.c_str(),
+                         where.fallback.empty() ? "" : "; fell back: ", where.fallback.c_str());
+            printStats(stats);
+        }
         if (stats.finish == FinishReason::cancelled) return fail(130, QStringLiteral("stopped"));
         if (stats.finish == FinishReason::error)
             return fail(1, QString::fromStdString(stats.error));

@@ -11,6 +11,7 @@
 // llama.cpp to the token; another backend is tested against the CPU one op by op.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "gguf/ggml_type.h"
@@ -122,6 +123,20 @@ public:
     virtual void add(const Rows& a, const Rows& b, const Rows& y) = 0;
     virtual void scale(const Rows& x, float s) = 0;
     virtual void softcap(const Rows& x, float cap) = 0;
+
+    // Queued execution. A backend may queue ops and keep their results in its own memory
+    // (a GPU records a whole forward pass and submits it once), so between ops the caller
+    // touches activation memory only through these two. The CPU backend runs each op at
+    // once: for it copy_rows is a memcpy and read_back does nothing.
+    //
+    // dst = src (same shape, no overlap).
+    virtual void copy_rows(const Rows& src, const Rows& dst) {
+        std::memcpy(dst.data, src.data, size_t(src.rows * src.cols) * sizeof(float));
+    }
+    // Finishes every queued op and makes `rows` (an op's output) readable on the host.
+    virtual void read_back(const Rows& rows) { (void)rows; }
+    // The host wrote `rows` itself (an input): a backend holding a copy takes the new bytes.
+    virtual void host_wrote(const Rows& rows) { (void)rows; }
 };
 
 }  // namespace hearth

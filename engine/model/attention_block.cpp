@@ -1,7 +1,5 @@
 #include "model/attention_block.h"
 
-#include <cstring>
-
 namespace hearth::model {
 
 void self_attention(Backend& backend, const Hparams& hp, const LayerWeights& layer,
@@ -45,10 +43,11 @@ void self_attention(Backend& backend, const Hparams& hp, const LayerWeights& lay
     backend.matmul(layer.wo, attn, out);
 }
 
-void keep_last_row(std::initializer_list<Rows*> rows) {
+void keep_last_row(Backend& backend, std::initializer_list<Rows*> rows) {
     for (Rows* r : rows) {
         if (r->rows > 1) {
-            std::memmove(r->data, r->row(r->rows - 1), size_t(r->cols) * sizeof(float));
+            // Rows 0 and rows-1 are distinct, so the copy does not overlap.
+            backend.copy_rows(Rows{r->row(r->rows - 1), 1, r->cols}, Rows{r->data, 1, r->cols});
             r->rows = 1;
         }
     }
@@ -61,6 +60,7 @@ void output_head(Backend& backend, const Hparams& hp, VectorTensor output_norm,
     const Rows out{logits, x.rows, output.rows};
     backend.matmul(output, normed, out);
     if (hp.final_softcap > 0.0f) backend.softcap(out, hp.final_softcap);
+    backend.read_back(out);  // forward() returns the logits on the host
 }
 
 }  // namespace hearth::model

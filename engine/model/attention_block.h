@@ -28,7 +28,7 @@ void self_attention(Backend& backend, const Hparams& hp, const LayerWeights& lay
 
 // Keeps only the last row of each of `rows` (moved to row 0): the final layer's FFN and the
 // output head need only the token whose logits are wanted.
-void keep_last_row(std::initializer_list<Rows*> rows);
+void keep_last_row(Backend& backend, std::initializer_list<Rows*> rows);
 
 // norm(x) -> output head -> logits (x.rows x n_vocab), optional final soft-cap.
 void output_head(Backend& backend, const Hparams& hp, VectorTensor output_norm,

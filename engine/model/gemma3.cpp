@@ -59,7 +59,8 @@ public:
             backend.rms_norm(x, layer.attn_norm, hp_.rms_eps, h);
             self_attention(backend, hp_, layer, attn, kv[size_t(il)], batch.pos0, h, scratch,
                            attn_out);
-            if (il == hp_.n_layers - 1 && !batch.all_logits) keep_last_row({&x, &attn_out});
+            if (il == hp_.n_layers - 1 && !batch.all_logits)
+                keep_last_row(backend, {&x, &attn_out});
             backend.rms_norm(attn_out, layer.post_attn_norm, hp_.rms_eps, attn_out);
             backend.add(attn_out, x, x);  // x = sa_out
 

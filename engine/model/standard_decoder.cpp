@@ -30,7 +30,7 @@ void StandardDecoder::forward(Backend& backend, const std::vector<KvLayerView>& 
         Rows attn_out = scratch.get(2, x.rows, n_embd);
         backend.rms_norm(x, layer.attn_norm, hp_.rms_eps, h);
         self_attention(backend, hp_, layer, attn, kv[size_t(il)], batch.pos0, h, scratch, attn_out);
-        if (il == hp_.n_layers - 1 && !batch.all_logits) keep_last_row({&x, &attn_out});
+        if (il == hp_.n_layers - 1 && !batch.all_logits) keep_last_row(backend, {&x, &attn_out});
         backend.add(x, attn_out, x);
 
         h.rows = x.rows;

@@ -38,8 +38,22 @@ struct ModelInfo {
 
 enum class KvCacheType { f16, q8_0, f32 };
 
+// Where a model computes (see LoadOptions::device).
+struct DeviceStatus {
+    std::string backend = "cpu";  // "vulkan" or "cpu"
+    std::string name = "CPU";     // the device's name
+    // Why the model computes on the CPU although a GPU was asked for or chosen (no Vulkan
+    // driver, no such device, the model does not fit, device lost, ...); empty otherwise.
+    std::string fallback;
+};
+
 struct LoadOptions {
-    int n_threads = 0;                             // 0 = physical cores
+    int n_threads = 0;  // 0 = physical cores
+    // "" = HEARTH_DEVICE when set, else automatic: the best Vulkan GPU (`hearth devices`),
+    // the CPU backend when there is none or only a software one (lavapipe runs on the CPU
+    // too, slower than the CPU backend). "cpu", or a device number to use that device
+    // (a software one included). A device that fails means the CPU, never an error.
+    std::string device;
     std::function<bool(float fraction)> progress;  // return false to cancel loading
     // Jinja source that replaces the file's tokenizer.chat_template (for GGUFs shipped
     // without one, e.g. the catalog's Gemma 3). Empty = use the file's, else ChatML.
@@ -56,6 +70,8 @@ public:
     const Tokenizer& tokenizer() const;
     const gguf::GgufFile& file() const;
     int n_threads() const;
+    // Where the model computes now (a GPU that failed mid-session turns this to the CPU).
+    DeviceStatus device() const;
 
     // Renders the GGUF's chat template (or a ChatML fallback when it has none).
     std::string apply_chat_template(const std::vector<ChatMessage>& messages,

@@ -3,16 +3,26 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "runtime/compute_device.h"
 
 namespace hearth {
 
 Evaluator::Evaluator(const ModelWeights& weights, int n_ctx, KvCacheType kv_type, int n_batch,
                      int n_threads)
+    : Evaluator(weights, nullptr, n_ctx, kv_type, n_batch, n_threads) {}
+
+Evaluator::Evaluator(const ModelWeights& weights, ComputeDevice* device, int n_ctx,
+                     KvCacheType kv_type, int n_batch, int n_threads)
     : weights_(weights),
       n_batch_(std::max(1, n_batch)),
-      backend_(std::max(1, n_threads)),
+      device_(device),
+      cpu_(std::max(1, n_threads)),
       cache_(weights.hparams(), n_ctx, kv_type),
-      logits_(size_t(weights.hparams().n_vocab)) {}
+      logits_(size_t(weights.hparams().n_vocab)) {
+    if (device_) gpu_ = device_->make_backend(cpu_);
+}
+
+Evaluator::~Evaluator() = default;
 
 int Evaluator::evaluate(const std::vector<int32_t>& tokens, const std::atomic<bool>* cancel) {
     if (tokens.empty()) {
@@ -58,12 +68,38 @@ void Evaluator::append(int32_t token) {
 }
 
 void Evaluator::run(const int32_t* tokens, int n) {
+    if (gpu_) {
+        try {
+            auto step = device_->lock_step();
+            forward(*gpu_, tokens, n);
+            return;
+        } catch (const std::exception& e) {
+            fall_back_to_cpu(e.what());
+        }
+    }
+    forward(cpu_, tokens, n);
+}
+
+void Evaluator::forward(Backend& backend, const int32_t* tokens, int n) {
     ForwardBatch batch;
     batch.tokens = tokens;
     batch.n_tokens = n;
     batch.pos0 = int(cache_.tokens().size());
-    weights_.forward(backend_, cache_.layers(), batch, scratch_, logits_.data());
+    weights_.forward(backend, cache_.layers(), batch, scratch_, logits_.data());
     cache_.append(tokens, n);
+}
+
+void Evaluator::fall_back_to_cpu(const std::string& reason) {
+    device_->fail(reason);
+    gpu_.reset();
+    // The cached tokens' K/V were on the device: compute them again on the CPU, so what
+    // follows is exactly what a CPU-only session would produce.
+    const std::vector<int32_t> held = cache_.tokens();
+    cache_.truncate(0);
+    for (size_t begin = 0; begin < held.size(); begin += size_t(n_batch_)) {
+        const int n = int(std::min(held.size() - begin, size_t(n_batch_)));
+        forward(cpu_, held.data() + begin, n);
+    }
 }
 
 }  // namespace hearth

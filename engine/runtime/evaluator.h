@@ -5,6 +5,7 @@
 // to compare logits with llama.cpp.
 #include <atomic>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "backend/cpu/cpu_backend.h"
@@ -13,10 +14,19 @@
 
 namespace hearth {
 
+class ComputeDevice;
+
 class Evaluator {
 public:
+    // Computes on the CPU backend.
     Evaluator(const ModelWeights& weights, int n_ctx, KvCacheType kv_type, int n_batch,
               int n_threads);
+    // Computes on `device`'s backend when it has one (not owned; null = the CPU). When that
+    // backend fails mid-evaluation the evaluator goes on with the CPU backend: it recomputes
+    // the cached tokens (their K/V lived on the device) and the results are the CPU's.
+    Evaluator(const ModelWeights& weights, ComputeDevice* device, int n_ctx, KvCacheType kv_type,
+              int n_batch, int n_threads);
+    ~Evaluator();
 
     // Makes the cache hold exactly `tokens` and computes the last one's logits. Returns how
     // many leading tokens were reused from the cache. Throws Error(context_full) when the
@@ -32,13 +42,19 @@ public:
     int n_ctx() const { return cache_.n_ctx(); }
     int n_vocab() const { return weights_.hparams().n_vocab; }
     void clear() { cache_.truncate(0); }
+    // The backend computing now ("vulkan" or "cpu").
+    const char* backend_name() const { return gpu_ ? gpu_->name() : cpu_.name(); }
 
 private:
     void run(const int32_t* tokens, int n);  // at positions cache size ..
+    void forward(Backend& backend, const int32_t* tokens, int n);
+    void fall_back_to_cpu(const std::string& reason);
 
     const ModelWeights& weights_;
     int n_batch_;
-    cpu::CpuBackend backend_;
+    ComputeDevice* device_ = nullptr;
+    cpu::CpuBackend cpu_;
+    std::unique_ptr<Backend> gpu_;  // null: cpu_ computes; its fallback is cpu_
     KvCache cache_;
     Scratch scratch_;
     std::vector<float> logits_;

@@ -80,6 +80,7 @@ std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     impl->info = describe(*impl->file, impl->weights->hparams());
     impl->info.has_chat_template = !source.empty();
     impl->n_threads = options.n_threads > 0 ? options.n_threads : cpu::ThreadPool::physical_cores();
+    impl->device = ComputeDevice::open(options.device, *impl->file, impl->weights->hparams());
     report(options, 1.0f);
     return std::shared_ptr<Model>(new Model(std::move(impl)));
 }
@@ -98,6 +99,9 @@ const gguf::GgufFile& Model::file() const {
 }
 int Model::n_threads() const {
     return impl_->n_threads;
+}
+DeviceStatus Model::device() const {
+    return impl_->device->status();
 }
 
 std::string Model::apply_chat_template(const std::vector<ChatMessage>& messages,

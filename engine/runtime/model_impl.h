@@ -5,6 +5,7 @@
 
 #include "gguf/gguf_file.h"
 #include "model/model_weights.h"
+#include "runtime/compute_device.h"
 #include "runtime/engine.h"
 #include "template/chat_template.h"
 #include "tokenizer/tokenizer.h"
@@ -18,6 +19,7 @@ struct Model::Impl {
     std::optional<ChatTemplate> chat_template;  // none: ChatML fallback
     ModelInfo info;
     int n_threads = 1;
+    std::unique_ptr<ComputeDevice> device;  // after weights: holds device copies of them
 };
 
 }  // namespace hearth

@@ -31,8 +31,9 @@ int default_context(const Model& model, int requested) {
 struct Session::Impl {
     Impl(std::shared_ptr<Model> m, const SessionOptions& options)
         : model(std::move(m)),
-          evaluator(*model->impl().weights, default_context(*model, options.n_ctx), options.kv_type,
-                    options.n_batch, model->n_threads()) {}
+          evaluator(*model->impl().weights, model->impl().device.get(),
+                    default_context(*model, options.n_ctx), options.kv_type, options.n_batch,
+                    model->n_threads()) {}
 
     std::vector<int32_t> tokenize_request(const GenerationRequest& request) const;
 

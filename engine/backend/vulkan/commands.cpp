@@ -4,6 +4,7 @@
 
 #include "backend/vulkan/descriptors.h"
 #include "backend/vulkan/device.h"
+#include "backend/vulkan/fault.h"
 #include "backend/vulkan/pipelines.h"
 #include "backend/vulkan/vk_check.h"
 
@@ -141,6 +142,10 @@ void CommandStream::flush() {
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &cmd_;
     const VkDevice dev = device_.handle();
+    uint64_t lost_after = 0;
+    if (injected_fault(&lost_after) == Fault::device_lost && submits_ >= lost_after) {
+        vk_check(VK_ERROR_DEVICE_LOST, "vkQueueSubmit");
+    }
     vk_check(vkQueueSubmit(device_.queue(), 1, &submit, fence_), "vkQueueSubmit");
     ++submits_;
     // Waits in slices so a hung device shows up as an error, not an endless hang.

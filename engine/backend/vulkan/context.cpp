@@ -50,7 +50,12 @@ VulkanContext::~VulkanContext() {
     } catch (const std::exception&) {
         // A lost device during teardown has nothing left to report to.
     }
+    // A submission that timed out may still be running: memory goes only once it stopped
+    // (a lost device returns at once).
+    if (device_) vkDeviceWaitIdle(device_->handle());
     staging_.reset();
+    ring_.reset();
+    ring_retired_.clear();
 }
 
 Region VulkanContext::staging(size_t bytes) {
@@ -89,6 +94,27 @@ void VulkanContext::download(const Region& src, size_t offset, void* dst, size_t
     stream_->copy(src, offset, s, 0, bytes);
     stream_->flush();
     std::memcpy(dst, s.mapped, bytes);
+}
+
+void VulkanContext::record_upload(const Region& dst, size_t offset, const void* src, size_t bytes) {
+    if (bytes == 0) return;
+    if (offset + bytes > dst.size) vk_fail("upload out of range");
+    if (ring_epoch_ != stream_->submits()) {
+        // Everything recorded before has run: the ring's bytes are free again.
+        ring_retired_.clear();
+        ring_used_ = 0;
+        ring_epoch_ = stream_->submits();
+    }
+    const size_t aligned = (bytes + 15) / 16 * 16;
+    if (!ring_ || ring_used_ + aligned > ring_.region().size) {
+        const size_t want = std::max<size_t>({size_t(1) << 20, aligned, 2 * ring_used_});
+        if (ring_) ring_retired_.push_back(std::move(ring_));
+        ring_ = Allocation(*host_memory_, want);
+        ring_used_ = 0;
+    }
+    std::memcpy(ring_.region().mapped + ring_used_, src, bytes);
+    stream_->copy(ring_.region(), ring_used_, dst, offset, bytes);
+    ring_used_ += aligned;
 }
 
 }  // namespace hearth::vulkan

@@ -3,6 +3,7 @@
 // instance -> device -> memory, pipelines, descriptor cache -> command stream. Members are
 // destroyed in reverse, so no Vulkan object outlives what it was made from.
 #include <memory>
+#include <vector>
 
 #include "backend/vulkan/commands.h"
 #include "backend/vulkan/descriptors.h"
@@ -37,6 +38,10 @@ public:
     // a flush. download() flushes pending work first, so it sees every recorded write.
     void upload(const Region& dst, size_t offset, const void* src, size_t bytes);
     void download(const Region& src, size_t offset, void* dst, size_t bytes);
+    // Queues an upload: the bytes are copied now into a staging ring and a buffer copy is
+    // recorded, so it lands in command order without a submission (the ring is reused
+    // once the stream has submitted and waited).
+    void record_upload(const Region& dst, size_t offset, const void* src, size_t bytes);
 
 private:
     Region staging(size_t bytes);
@@ -49,6 +54,10 @@ private:
     std::unique_ptr<DescriptorCache> descriptors_;
     std::unique_ptr<CommandStream> stream_;
     Allocation staging_;
+    Allocation ring_;                       // record_upload's staging, host-visible
+    std::vector<Allocation> ring_retired_;  // outgrown rings still read by recorded copies
+    size_t ring_used_ = 0;
+    uint64_t ring_epoch_ = 0;  // stream submissions when ring_used_ was last reset
 };
 
 }  // namespace hearth::vulkan

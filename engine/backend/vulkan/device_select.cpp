@@ -91,7 +91,7 @@ DeviceSelection select_device(const std::vector<DeviceInfo>& devices, const char
     return sel;
 }
 
-DeviceReport probe_devices() {
+DeviceReport probe_devices(const char* request) {
     DeviceReport report;
     try {
         Instance instance;
@@ -105,7 +105,8 @@ DeviceReport probe_devices() {
         report.selection.reason = "no Vulkan device: " + report.error;
         return report;
     }
-    report.selection = select_device(report.devices, std::getenv("HEARTH_DEVICE"));
+    report.selection =
+        select_device(report.devices, request ? request : std::getenv("HEARTH_DEVICE"));
     return report;
 }
 

@@ -29,7 +29,7 @@ struct DeviceReport {
 };
 
 // Creates a throwaway instance, lists and queries every device and applies select_device()
-// with the current HEARTH_DEVICE.
-DeviceReport probe_devices();
+// with `request` ("N", "cpu", "" = automatic), or with HEARTH_DEVICE when it is null.
+DeviceReport probe_devices(const char* request = nullptr);
 
 }  // namespace hearth::vulkan

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "backend/vulkan/device.h"
+#include "backend/vulkan/fault.h"
 #include "backend/vulkan/vk_check.h"
 
 namespace hearth::vulkan {
@@ -72,7 +73,9 @@ void Suballocator::add_block(VkDeviceSize size) {
     alloc.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
     alloc.allocationSize = req.size;
     alloc.memoryTypeIndex = uint32_t(type);
-    VkResult result = vkAllocateMemory(dev, &alloc, nullptr, &block.memory);
+    VkResult result = use_ == MemoryUse::device && injected_fault() == Fault::out_of_memory
+                          ? VK_ERROR_OUT_OF_DEVICE_MEMORY
+                          : vkAllocateMemory(dev, &alloc, nullptr, &block.memory);
     if (result != VK_SUCCESS) {
         vkDestroyBuffer(dev, block.buffer, nullptr);
         vk_check(result, "vkAllocateMemory");

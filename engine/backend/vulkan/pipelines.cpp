@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "backend/vulkan/device.h"
+#include "backend/vulkan/fault.h"
 #include "backend/vulkan/spirv_modules.h"
 #include "backend/vulkan/vk_check.h"
 
@@ -106,8 +107,12 @@ const Pipeline& PipelineCache::get(std::string_view name) {
     info.stage.module = guard.shader;
     info.stage.pName = "main";
     info.layout = p->layout;
-    vk_check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &info, nullptr, &p->pipeline),
-             "vkCreateComputePipelines");
+    VkResult created =
+        vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &info, nullptr, &p->pipeline);
+    if (created == VK_SUCCESS && injected_fault() == Fault::pipeline) {
+        created = VK_ERROR_INITIALIZATION_FAILED;
+    }
+    vk_check(created, "vkCreateComputePipelines");
     guard.keep = true;
 
     const Pipeline& ref = *p;

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "backend/vulkan/context.h"
 #include "backend/vulkan/ops.h"
+#include "backend/vulkan/shared_device.h"
 #include "backend/vulkan/vk_check.h"
 
 namespace hearth::vulkan {
@@ -44,25 +47,34 @@ size_t float_bytes(const Rows& r) {
     return size_t(r.rows * r.cols) * sizeof(float);
 }
 
+HostMirror::Operand in(const Rows& r) {
+    return {r.data, float_bytes(r), true};
+}
+HostMirror::Operand out(const Rows& r) {
+    return {r.data, float_bytes(r), false};
+}
+
 }  // namespace
 
-VulkanBackend::VulkanBackend(std::unique_ptr<VulkanContext> context, Backend& fallback)
-    : ctx_(std::move(context)), fallback_(fallback) {
-    const DeviceInfo& info = ctx_->info();
+VulkanBackend::VulkanBackend(std::shared_ptr<SharedDevice> device, Backend& fallback)
+    : device_(std::move(device)), ctx_(device_->context()), fallback_(fallback), mirror_(ctx_) {}
+
+std::unique_ptr<VulkanBackend> VulkanBackend::create(Backend& fallback) {
+    auto device = std::make_shared<SharedDevice>(VulkanContext::create());
+    const DeviceInfo& info = device->context().info();
     spdlog::info("vulkan: using device {} '{}' ({}, driver {} {}; {})", info.index, info.name,
                  device_kind_name(info.kind), info.driver_name, info.driver_info,
                  info.feature_summary());
-}
-
-std::unique_ptr<VulkanBackend> VulkanBackend::create(Backend& fallback) {
-    return std::make_unique<VulkanBackend>(VulkanContext::create(), fallback);
+    return std::make_unique<VulkanBackend>(std::move(device), fallback);
 }
 
 VulkanBackend::~VulkanBackend() {
-    // Allocations return to the context's allocator, so they go before it does.
-    slots_.clear();
-    weights_.clear();
-    cache_mirrors_.clear();
+    // Recorded commands may still use this backend's memory: finish them before it goes.
+    try {
+        ctx_.stream().flush();
+    } catch (const std::exception&) {
+        // A lost device has nothing left to finish.
+    }
 }
 
 bool VulkanBackend::supports(Op op, GgmlType type) const {
@@ -89,150 +101,175 @@ bool VulkanBackend::declined(Op op, GgmlType type) {
 }
 
 const Region& VulkanBackend::weight(const void* data, size_t bytes) {
-    auto it = weights_.find(data);
-    if (it != weights_.end() && it->second.region().size >= bytes) return it->second.region();
-    Allocation a(ctx_->memory(), bytes);
-    ctx_->upload(a.region(), 0, data, bytes);
-    auto [pos, inserted] = weights_.insert_or_assign(data, std::move(a));
-    (void)inserted;
-    return pos->second.region();
+    return device_->weight(data, bytes);
 }
 
-const Region& VulkanBackend::cache_mirror(const void* host, size_t bytes) {
-    auto it = cache_mirrors_.find(host);
-    if (it != cache_mirrors_.end() && it->second.region().size >= bytes) {
-        return it->second.region();
+Region VulkanBackend::cache_cells(const KvLayerView& cache, bool v, int valid_cells) {
+    void* host = v ? cache.v : cache.k;
+    const size_t row = v ? cache.v_row_bytes : cache.k_row_bytes;
+    if (!mirror_.mapped(host)) {
+        const Region r = mirror_.region(host, size_t(cache.n_cells) * row, false);
+        mirror_.from_host(host, size_t(valid_cells) * row);
+        return r;
     }
-    // First sight of this layer: the device copy starts as what the host holds.
-    Allocation a(ctx_->memory(), bytes);
-    ctx_->upload(a.region(), 0, host, bytes);
-    auto [pos, inserted] = cache_mirrors_.insert_or_assign(host, std::move(a));
-    (void)inserted;
-    return pos->second.region();
+    return mirror_.region(host, size_t(cache.n_cells) * row, false);
 }
 
-Region VulkanBackend::slot(size_t index, size_t bytes, const void* src) {
-    if (slots_.size() <= index) slots_.resize(index + 1);
-    Allocation& a = slots_[index];
-    if (!a || a.region().size < bytes) {
-        ctx_->stream().flush();  // a recorded dispatch may still use the old buffer
-        a.reset();
-        // Grow by half again so a prompt's chunks of varying length do not reallocate.
-        a = Allocation(ctx_->memory(), bytes + bytes / 2);
+Region VulkanBackend::upload_ids(const int32_t* ids, int64_t n) {
+    const size_t bytes = size_t(n) * sizeof(int32_t);
+    if (!ids_ || ids_.region().size < bytes) {
+        ctx_.stream().flush();  // recorded dispatches may still read the old buffer
+        ids_ = Allocation(ctx_.memory(), std::max<size_t>(bytes, 4096));
     }
-    if (src) ctx_->upload(a.region(), 0, src, bytes);
-    return a.region();
+    ctx_.record_upload(ids_.region(), 0, ids, bytes);
+    Region r = ids_.region();
+    r.size = bytes;
+    return r;
 }
 
-void VulkanBackend::download(const Region& region, void* dst, size_t bytes) {
-    ctx_->download(region, 0, dst, bytes);
+void VulkanBackend::to_host(const Rows& r) {
+    mirror_.to_host(r.data, float_bytes(r));
+}
+
+void VulkanBackend::from_host(const Rows& r) {
+    mirror_.from_host(r.data, float_bytes(r));
+}
+
+void VulkanBackend::cells_to_host(const KvLayerView& cache, int n_cells) {
+    mirror_.to_host(cache.k, size_t(n_cells) * cache.k_row_bytes);
+    mirror_.to_host(cache.v, size_t(n_cells) * cache.v_row_bytes);
+}
+
+void VulkanBackend::cells_from_host(const KvLayerView& cache, int first, int n) {
+    mirror_.from_host(static_cast<uint8_t*>(cache.k) + size_t(first) * cache.k_row_bytes,
+                      size_t(n) * cache.k_row_bytes);
+    mirror_.from_host(static_cast<uint8_t*>(cache.v) + size_t(first) * cache.v_row_bytes,
+                      size_t(n) * cache.v_row_bytes);
 }
 
 void VulkanBackend::rms_norm(const Rows& x, VectorTensor w, float eps, const Rows& y) {
-    const size_t bytes = float_bytes(x);
-    const Region xr = slot(0, bytes, x.data);
+    mirror_.prepare({in(x), out(y)});
     Region wr;
     if (w) wr = weight(w.data, size_t(w.n) * sizeof(float));
-    ops::rms_norm(*ctx_, xr, wr, x.rows, x.cols, eps, xr);
-    download(xr, y.data, bytes);
+    ops::rms_norm(ctx_, mirror_.region(x.data, float_bytes(x), true), wr, x.rows, x.cols, eps,
+                  mirror_.region(y.data, float_bytes(y), false));
 }
 
 void VulkanBackend::matmul(const WeightTensor& w, const Rows& x, const Rows& y) {
-    if (declined(Op::matmul, w.type)) return fallback_.matmul(w, x, y);
+    if (declined(Op::matmul, w.type)) {
+        to_host(x);
+        fallback_.matmul(w, x, y);
+        return from_host(y);
+    }
     const Region& wr = weight(w.data, size_t(w.rows) * w.row_stride);
-    const Region xr = slot(0, float_bytes(x), x.data);
-    const Region yr = slot(1, float_bytes(y));
-    ops::matmul(*ctx_, w.type, wr, w.row_stride, w.cols, w.rows, xr, x.rows, yr);
-    download(yr, y.data, float_bytes(y));
+    mirror_.prepare({in(x), out(y)});
+    ops::matmul(ctx_, w.type, wr, w.row_stride, w.cols, w.rows,
+                mirror_.region(x.data, float_bytes(x), true), x.rows,
+                mirror_.region(y.data, float_bytes(y), false));
+    // A prompt's forward pass is many times a token's work: submitted after each matmul, no
+    // single submission runs long enough to look like a hung device (commands.cpp), while a
+    // decode step stays one submission.
+    if (x.rows > 1) ctx_.stream().flush();
 }
 
 void VulkanBackend::add_rows(const Rows& y, VectorTensor b) {
-    const Region yr = slot(0, float_bytes(y), y.data);
     const Region& br = weight(b.data, size_t(b.n) * sizeof(float));
-    ops::add_rows(*ctx_, yr, br, y.rows * y.cols, y.cols);
-    download(yr, y.data, float_bytes(y));
+    ops::add_rows(ctx_, mirror_.region(y.data, float_bytes(y), true), br, y.rows * y.cols, y.cols);
 }
 
 void VulkanBackend::rope(const Rows& x, int n_heads, int head_dim, int pos0,
                          const RopeParams& params) {
-    const Region xr = slot(0, float_bytes(x), x.data);
-    ops::rope(*ctx_, xr, x.rows, n_heads, head_dim, pos0, params);
-    download(xr, x.data, float_bytes(x));
+    ops::rope(ctx_, mirror_.region(x.data, float_bytes(x), true), x.rows, n_heads, head_dim, pos0,
+              params);
 }
 
 void VulkanBackend::kv_store(const KvLayerView& cache, int pos0, const Rows& k, const Rows& v) {
-    if (declined(Op::kv_store, cache.type)) return fallback_.kv_store(cache, pos0, k, v);
-    const Region& kc = cache_mirror(cache.k, size_t(cache.n_cells) * cache.k_row_bytes);
-    const Region& vc = cache_mirror(cache.v, size_t(cache.n_cells) * cache.v_row_bytes);
-    const Region kr = slot(0, float_bytes(k), k.data);
-    const Region vr = slot(1, float_bytes(v), v.data);
-    ops::kv_store(*ctx_, cache.type, kc, vc, pos0, kr, vr, k.rows, k.cols, v.cols);
-    // Keep the host cells equal to the device's (a fallback op or a later session may read
-    // them).
-    auto* k_host = static_cast<uint8_t*>(cache.k) + size_t(pos0) * cache.k_row_bytes;
-    auto* v_host = static_cast<uint8_t*>(cache.v) + size_t(pos0) * cache.v_row_bytes;
-    ctx_->download(kc, size_t(pos0) * cache.k_row_bytes, k_host,
-                   size_t(k.rows) * cache.k_row_bytes);
-    ctx_->download(vc, size_t(pos0) * cache.v_row_bytes, v_host,
-                   size_t(v.rows) * cache.v_row_bytes);
+    if (declined(Op::kv_store, cache.type)) {
+        to_host(k);
+        to_host(v);
+        fallback_.kv_store(cache, pos0, k, v);
+        return cells_from_host(cache, pos0, int(k.rows));
+    }
+    cache_cells(cache, false, pos0);
+    cache_cells(cache, true, pos0);
+    mirror_.prepare({in(k), in(v)});
+    ops::kv_store(ctx_, cache.type, cache_cells(cache, false, pos0), cache_cells(cache, true, pos0),
+                  pos0, mirror_.region(k.data, float_bytes(k), true),
+                  mirror_.region(v.data, float_bytes(v), true), k.rows, k.cols, v.cols);
 }
 
 void VulkanBackend::attention(const AttentionParams& params, const Rows& q,
-                              const KvLayerView& cache, const Rows& out) {
-    if (params.head_dim_k > ops::kMaxHeadDim || params.head_dim_v > ops::kMaxHeadDim) {
-        ++fallback_calls_;
-        return fallback_.attention(params, q, cache, out);
+                              const KvLayerView& cache, const Rows& out_rows) {
+    const bool too_wide =
+        params.head_dim_k > ops::kMaxHeadDim || params.head_dim_v > ops::kMaxHeadDim;
+    if (too_wide) ++fallback_calls_;
+    if (too_wide || declined(Op::attention, cache.type)) {
+        to_host(q);
+        cells_to_host(cache, params.pos0 + int(q.rows));
+        fallback_.attention(params, q, cache, out_rows);
+        return from_host(out_rows);
     }
-    if (declined(Op::attention, cache.type)) return fallback_.attention(params, q, cache, out);
-    const Region& kc = cache_mirror(cache.k, size_t(cache.n_cells) * cache.k_row_bytes);
-    const Region& vc = cache_mirror(cache.v, size_t(cache.n_cells) * cache.v_row_bytes);
-    const Region qr = slot(0, float_bytes(q), q.data);
-    const Region outr = slot(1, float_bytes(out));
-    ops::attention(*ctx_, cache.type, params, qr, q.rows, kc, vc, outr);
-    download(outr, out.data, float_bytes(out));
+    const int valid = params.pos0 + int(q.rows);
+    cache_cells(cache, false, valid);
+    cache_cells(cache, true, valid);
+    mirror_.prepare({in(q), out(out_rows)});
+    ops::attention(ctx_, cache.type, params, mirror_.region(q.data, float_bytes(q), true), q.rows,
+                   cache_cells(cache, false, valid), cache_cells(cache, true, valid),
+                   mirror_.region(out_rows.data, float_bytes(out_rows), false));
 }
 
-void VulkanBackend::get_rows(const WeightTensor& table, const int32_t* ids, const Rows& out) {
-    if (declined(Op::get_rows, table.type)) return fallback_.get_rows(table, ids, out);
+void VulkanBackend::get_rows(const WeightTensor& table, const int32_t* ids, const Rows& out_rows) {
+    if (declined(Op::get_rows, table.type)) {
+        fallback_.get_rows(table, ids, out_rows);
+        return from_host(out_rows);
+    }
     const Region& tr = weight(table.data, size_t(table.rows) * table.row_stride);
-    const Region ir = slot(0, size_t(out.rows) * sizeof(int32_t), ids);
-    const Region outr = slot(1, float_bytes(out));
-    ops::get_rows(*ctx_, table.type, tr, table.row_stride, table.cols, ir, out.rows, outr);
-    download(outr, out.data, float_bytes(out));
+    const Region ir = upload_ids(ids, out_rows.rows);
+    ops::get_rows(ctx_, table.type, tr, table.row_stride, table.cols, ir, out_rows.rows,
+                  mirror_.region(out_rows.data, float_bytes(out_rows), false));
 }
 
 void VulkanBackend::silu_gate(const Rows& gate, const Rows& up) {
-    const Region g = slot(0, float_bytes(gate), gate.data);
-    const Region u = slot(1, float_bytes(up), up.data);
-    ops::silu_gate(*ctx_, g, u, gate.rows * gate.cols);
-    download(g, gate.data, float_bytes(gate));
+    mirror_.prepare({in(gate), in(up)});
+    ops::silu_gate(ctx_, mirror_.region(gate.data, float_bytes(gate), true),
+                   mirror_.region(up.data, float_bytes(up), true), gate.rows * gate.cols);
 }
 
 void VulkanBackend::gelu_gate(const Rows& gate, const Rows& up) {
-    const Region g = slot(0, float_bytes(gate), gate.data);
-    const Region u = slot(1, float_bytes(up), up.data);
-    ops::gelu_gate(*ctx_, g, u, gate.rows * gate.cols);
-    download(g, gate.data, float_bytes(gate));
+    mirror_.prepare({in(gate), in(up)});
+    ops::gelu_gate(ctx_, mirror_.region(gate.data, float_bytes(gate), true),
+                   mirror_.region(up.data, float_bytes(up), true), gate.rows * gate.cols);
 }
 
 void VulkanBackend::add(const Rows& a, const Rows& b, const Rows& y) {
-    const Region ar = slot(0, float_bytes(a), a.data);
-    const Region br = slot(1, float_bytes(b), b.data);
-    const Region yr = slot(2, float_bytes(y));
-    ops::add(*ctx_, ar, br, yr, a.rows * a.cols);
-    download(yr, y.data, float_bytes(y));
+    mirror_.prepare({in(a), in(b), out(y)});
+    ops::add(ctx_, mirror_.region(a.data, float_bytes(a), true),
+             mirror_.region(b.data, float_bytes(b), true),
+             mirror_.region(y.data, float_bytes(y), false), a.rows * a.cols);
 }
 
 void VulkanBackend::scale(const Rows& x, float s) {
-    const Region xr = slot(0, float_bytes(x), x.data);
-    ops::scale(*ctx_, xr, x.rows * x.cols, s);
-    download(xr, x.data, float_bytes(x));
+    ops::scale(ctx_, mirror_.region(x.data, float_bytes(x), true), x.rows * x.cols, s);
 }
 
 void VulkanBackend::softcap(const Rows& x, float cap) {
-    const Region xr = slot(0, float_bytes(x), x.data);
-    ops::softcap(*ctx_, xr, x.rows * x.cols, cap);
-    download(xr, x.data, float_bytes(x));
+    ops::softcap(ctx_, mirror_.region(x.data, float_bytes(x), true), x.rows * x.cols, cap);
+}
+
+void VulkanBackend::copy_rows(const Rows& src, const Rows& dst) {
+    mirror_.prepare({in(src), out(dst)});
+    ctx_.stream().copy(mirror_.region(src.data, float_bytes(src), true), 0,
+                       mirror_.region(dst.data, float_bytes(dst), false), 0, float_bytes(src));
+}
+
+void VulkanBackend::read_back(const Rows& rows) {
+    to_host(rows);
+    ctx_.stream().flush();  // nothing may stay queued past the step (a read-back of an
+                            // unmapped range downloads nothing)
+}
+
+void VulkanBackend::host_wrote(const Rows& rows) {
+    from_host(rows);
 }
 
 }  // namespace hearth::vulkan
