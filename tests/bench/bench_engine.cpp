@@ -3,7 +3,9 @@
 // the machine's memory read bandwidth and the share of the decode roofline reached, and
 // peak RSS of each side (both run as child processes so neither pays for the other).
 //
-//   bench_engine [--threads N] [--reps R] MODEL.gguf...
+//   bench_engine [--threads N] [--reps R] [--hearth-only] MODEL.gguf...
+//
+// --hearth-only skips llama-bench (for profiling Hearth alone, e.g. under perf).
 //
 // Not a test: figures go in issue notes. The llama.cpp side is llama-bench from the
 // reference build (packaging/build-llama-reference.sh).
@@ -184,17 +186,21 @@ void llama_side(const std::string& path, int threads, int reps, double* out) {
 
 int main(int argc, char** argv) {
     int threads = 2, reps = 3;
+    bool hearth_only = false;
     std::vector<std::string> models;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
             threads = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc)
             reps = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--hearth-only"))
+            hearth_only = true;
         else
             models.push_back(argv[i]);
     }
     if (models.empty()) {
-        std::fprintf(stderr, "usage: bench_engine [--threads N] [--reps R] MODEL.gguf...\n");
+        std::fprintf(
+            stderr, "usage: bench_engine [--threads N] [--reps R] [--hearth-only] MODEL.gguf...\n");
         return 2;
     }
     const double bandwidth = measure_read_bandwidth_gbs(threads);
@@ -216,7 +222,9 @@ int main(int argc, char** argv) {
         }
         const SideResult ours =
             in_child([&](double* out) { hearth_side(path, threads, reps, out); });
-        const SideResult ref = in_child([&](double* out) { llama_side(path, threads, reps, out); });
+        const SideResult ref =
+            hearth_only ? SideResult{}
+                        : in_child([&](double* out) { llama_side(path, threads, reps, out); });
         // Decode reads every weight once per token (the token embedding table only one row,
         // but tied embeddings are read whole as the output matrix): bytes/token x tokens/s.
         const double roofline = ours.decode_tps * double(weight_bytes) / 1e9 / bandwidth * 100;

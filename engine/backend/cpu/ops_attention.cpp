@@ -1,9 +1,11 @@
 #include "backend/cpu/ops_attention.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 
+#include "backend/cpu/attention_tiled.h"
 #include "backend/cpu/fp16.h"
 #include "backend/cpu/kernels.h"
 #include "backend/cpu/thread_pool.h"
@@ -161,11 +163,39 @@ void attend_row_tiled(const AttentionParams& params, const KvLayerView& cache, c
 
 void attention(ThreadPool& pool, const AttentionParams& params, const Rows& q,
                const KvLayerView& cache, const Rows& out) {
+    static const SimdLevel level = active_simd_level();
+    attention_at_level(pool, level, params, q, cache, out);
+}
+
+void attention_at_level(ThreadPool& pool, SimdLevel level, const AttentionParams& params,
+                        const Rows& q, const KvLayerView& cache, const Rows& out) {
     const int n_tokens = int(q.rows);
     const int n_heads = params.n_heads;
     const int group = n_heads / params.n_kv_heads;
     const bool tiled =
         n_tokens >= kTiledMinRows && (cache.type == GgmlType::F16 || cache.type == GgmlType::F32);
+
+    if (tiled && level == SimdLevel::avx512) {
+        // Tasks are (token block, KV head); the last blocks see the most cells, so they are
+        // handed out first and the threads finish on short tasks.
+        const int n_blocks = (n_tokens + kTiledBlockTokens - 1) / kTiledBlockTokens;
+        const int n_tasks = n_blocks * params.n_kv_heads;
+        const size_t scratch_bytes = attention_tiled_scratch_bytes(params);
+        std::atomic<int> next_task{pool.size()};
+        pool.run([&](int thread_index, int) {
+            void* scratch = pool.scratch(thread_index, scratch_bytes);
+            for (int task = thread_index; task < n_tasks;
+                 task = next_task.fetch_add(1, std::memory_order_relaxed)) {
+                const int block = n_blocks - 1 - task / params.n_kv_heads;
+                const int t0 = block * kTiledBlockTokens;
+                const int t1 = std::min(n_tokens, t0 + kTiledBlockTokens);
+                attention_tiled_block_avx512(params, q, cache, out, task % params.n_kv_heads, t0,
+                                             t1, scratch);
+            }
+        });
+        return;
+    }
+
     const size_t k_head_bytes = row_size(cache.type, params.head_dim_k);
     const size_t v_head_bytes = row_size(cache.type, params.head_dim_v);
     const size_t scratch_bytes =

@@ -8,6 +8,7 @@
 //  * kTiledMinRows or more rows with an F16/F32 cache: everything in F32, keys visited in
 //    tiles of kKvTile cells with the running maximum updated once per tile.
 #include "backend/backend.h"
+#include "backend/cpu/cpu_features.h"
 
 namespace hearth::cpu {
 
@@ -16,9 +17,13 @@ class ThreadPool;
 inline constexpr int kTiledMinRows = 64;
 inline constexpr int kKvTile = 64;
 
-// Threaded over (token, head) pairs.
+// Threaded over (token, head) pairs, or (token block, KV head) for the tiled path with
+// AVX-512 (attention_tiled.h; same numbers, each tile converted once per block).
 void attention(ThreadPool& pool, const AttentionParams& params, const Rows& q,
                const KvLayerView& cache, const Rows& out);
+// As attention() with the kernels of `level` (tests compare each level with scalar).
+void attention_at_level(ThreadPool& pool, SimdLevel level, const AttentionParams& params,
+                        const Rows& q, const KvLayerView& cache, const Rows& out);
 
 // Converts k/v rows into cache cells pos0.. (F32 copy, F16 or Q8_0 rows per token).
 void kv_store(const KvLayerView& cache, int pos0, const Rows& k, const Rows& v);

@@ -1,0 +1,32 @@
+#pragma once
+// Internal: the prefill (tiled) attention path, blocked for SIMD. ops_attention.cpp holds the
+// scalar reference (one query row at a time); this computes the same numbers, bit for bit,
+// for a block of query tokens of one KV head: each tile of kKvTile cells is converted to F32
+// once and then used by every query row of the block (all heads of the GQA group), instead
+// of once per query row.
+//
+// Per query row the float operations and their order are the reference's: each score is a
+// sequential multiply-then-add over the head dimension, the running maximum and rescale are
+// updated once per tile, exp() is the C library's expf, the tile's sum is accumulated in
+// double, V is accumulated as acc += p * v. The file is compiled with -ffp-contract=off so
+// no multiply-add is fused (the reference is baseline x86-64 code, which has no FMA).
+#include <cstddef>
+
+#include "backend/backend.h"
+
+namespace hearth::cpu {
+
+// Query tokens per block: large enough that a tile's conversion is shared by many rows,
+// small enough that the block's accumulators (tokens x group x head_dim_v floats) stay in L2.
+inline constexpr int kTiledBlockTokens = 16;
+
+// Scratch bytes one call of attention_tiled_block_avx512 needs.
+size_t attention_tiled_scratch_bytes(const AttentionParams& params);
+
+// Query tokens [t0, t1) (t1 - t0 <= kTiledBlockTokens) of the heads that share `kv_head`,
+// over an F16 or F32 cache. q and out as in Backend::attention. scratch is 64-byte aligned.
+void attention_tiled_block_avx512(const AttentionParams& params, const Rows& q,
+                                  const KvLayerView& cache, const Rows& out, int kv_head, int t0,
+                                  int t1, void* scratch);
+
+}  // namespace hearth::cpu
