@@ -168,6 +168,61 @@ private slots:
         if (detected_simd_level() == SimdLevel::avx512) QVERIFY(checked >= 5 * 3);
     }
 
+    // The GEMM tiles give exactly the bits of the same level's single-row dot (which is the
+    // one decode uses), for every row and token of the tile.
+    void gemmTilesAreBitIdenticalToSingleDots() {
+        std::mt19937 rng(33);
+        int checked = 0;
+        for (SimdLevel level : simd_levels_present()) {
+            for (GgmlType t : weight_types()) {
+                const GemmKernel gemm = gemm_fn(level, t);
+                if (!gemm) continue;
+                const GgmlType at = vec_dot_type(t);
+                for (int64_t blocks : {1, 3, 13}) {
+                    const int64_t n = 32 * blocks;
+                    const size_t w_stride = row_size(t, n) + 6;  // padded, unaligned rows
+                    std::vector<uint8_t> w(w_stride * kGemmRows);
+                    for (int r = 0; r < kGemmRows; ++r) {
+                        const auto row = random_row(rng, t, n);
+                        std::copy(row.begin(), row.end(), w.begin() + r * w_stride);
+                    }
+                    const size_t a_stride = row_size(at, n) + 2;
+                    std::vector<uint8_t> acts(a_stride * kGemmTokens);
+                    for (int k = 0; k < kGemmTokens; ++k) {
+                        // Extreme rows too: all-max activations stress the unsigned offsets.
+                        auto x = random_floats(rng, n);
+                        if (k == 1) std::fill(x.begin(), x.end(), -3.0f);
+                        const auto a = activation_row(t, x);
+                        std::copy(a.begin(), a.end(), acts.begin() + k * a_stride);
+                    }
+                    std::vector<uint8_t> packed(size_t(blocks) * kGemmPackedBlockBytes);
+                    gemm.pack(n, acts.data(), a_stride, packed.data());
+                    const size_t out_stride = kGemmRows + 3;
+                    std::vector<float> out(out_stride * kGemmTokens, -7.0f);
+                    gemm.tile(n, w.data(), w_stride, packed.data(), out.data(), out_stride);
+                    for (int k = 0; k < kGemmTokens; ++k) {
+                        for (int r = 0; r < kGemmRows; ++r) {
+                            const float want = vec_dot_fn(level, t)(n, w.data() + r * w_stride,
+                                                                    acts.data() + k * a_stride);
+                            const float got = out[k * out_stride + r];
+                            QVERIFY2(std::memcmp(&got, &want, sizeof got) == 0,
+                                     qPrintable(QString("%1 n=%2 row %3 token %4: %5 vs %6")
+                                                    .arg(type_name(t))
+                                                    .arg(n)
+                                                    .arg(r)
+                                                    .arg(k)
+                                                    .arg(got)
+                                                    .arg(want)));
+                        }
+                        QCOMPARE(out[k * out_stride + kGemmRows], -7.0f);  // stride respected
+                    }
+                    ++checked;
+                }
+            }
+        }
+        if (detected_simd_level() == SimdLevel::avx512) QVERIFY(checked >= 5 * 3);
+    }
+
     // Integer-only paths (Q8_0 x Q8_0 per block) must agree exactly for one block.
     void simdSingleBlockQ8IsExact() {
         std::mt19937 rng(5);

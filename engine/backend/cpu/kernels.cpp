@@ -69,6 +69,10 @@ VecDotRowsFn vec_dot_rows_fn(SimdLevel level, GgmlType weight_type) {
     return level == SimdLevel::avx512 ? avx512_vec_dot_rows(weight_type) : nullptr;
 }
 
+GemmKernel gemm_fn(SimdLevel level, GgmlType weight_type) {
+    return level == SimdLevel::avx512 ? avx512_gemm(weight_type) : GemmKernel{};
+}
+
 bool supports_weight_type(GgmlType type) {
     return scalar_vec_dot(type) != nullptr;
 }

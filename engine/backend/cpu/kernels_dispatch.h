@@ -30,12 +30,29 @@ constexpr int kMultiRows = 4;
 using VecDotRowsFn = void (*)(int64_t n, const void* weight_row, size_t row_stride, const void* act,
                               float* out);
 
+// Prefill GEMM tile: kGemmRows consecutive weight rows x kGemmTokens tokens, all accumulators
+// in registers. The tokens' activation rows (vec_dot_type) are first packed by `pack` into
+// n / 32 blocks of kGemmPackedBlockBytes; `tile` writes out[t * out_stride + r]. Results are
+// bit-identical to the single-row vec_dot of the same level.
+constexpr int kGemmRows = 4;
+constexpr int kGemmTokens = 4;
+constexpr size_t kGemmPackedBlockBytes = 288;
+using GemmPackFn = void (*)(int64_t n, const void* act, size_t act_stride, void* packed);
+using GemmTileFn = void (*)(int64_t n, const void* weight_rows, size_t row_stride,
+                            const void* packed, float* out, size_t out_stride);
+struct GemmKernel {
+    GemmPackFn pack = nullptr;
+    GemmTileFn tile = nullptr;
+    explicit operator bool() const { return tile != nullptr; }
+};
+
 // Per-level tables (nullptr = not implemented at that level).
 VecDotFn scalar_vec_dot(GgmlType weight_type);
 VecDotFn avx2_vec_dot(GgmlType weight_type);
 VecDotFn avx512_vec_dot(GgmlType weight_type);
 VecDotMultiFn avx512_vec_dot_multi(GgmlType weight_type);
 VecDotRowsFn avx512_vec_dot_rows(GgmlType weight_type);
+GemmKernel avx512_gemm(GgmlType weight_type);
 QuantizeFn scalar_activation_quantizer(GgmlType act_type);
 QuantizeFn avx2_activation_quantizer(GgmlType act_type);
 QuantizeFn avx512_activation_quantizer(GgmlType act_type);
@@ -47,6 +64,9 @@ QuantizeFn activation_quantizer_fn(SimdLevel level, GgmlType act_type);
 VecDotMultiFn vec_dot_multi_fn(SimdLevel level, GgmlType weight_type);
 // nullptr where no multi-row kernel exists at or below `level` (use vec_dot_fn per row).
 VecDotRowsFn vec_dot_rows_fn(SimdLevel level, GgmlType weight_type);
+
+// Empty where no GEMM tile exists at or below `level` (matmul uses the kernels above).
+GemmKernel gemm_fn(SimdLevel level, GgmlType weight_type);
 
 // Block geometry for the types this backend knows (elements, bytes); {0, 0} otherwise.
 struct BlockShape {

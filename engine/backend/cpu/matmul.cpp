@@ -1,5 +1,10 @@
 // matmul: y[t][r] = dot(weight row r, activation row t).
 //
+// Prefill with a GEMM tile (kernels_dispatch.h): the activations are also packed per group of
+// kGemmTokens tokens, and each panel of weight rows is swept by register tiles over every
+// group; leftover tokens and rows go through the multi-token / multi-row / single dots, which
+// give the same bits.
+//
 // Shapes: w is rows x cols (cols = reduction k), x is n_tokens x cols floats, y is
 // n_tokens x rows floats. The activations are converted to the weight type's vec_dot_type
 // once (into thread 0's kernel scratch, shared read-only by all threads), then the output
@@ -49,24 +54,43 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
     const size_t act_row_bytes = row_size(act_type, w.cols);
     const int n_threads = pool.size();
 
-    // Activation conversion. F32 weights dot the floats directly.
+    // Activation conversion (and, for the GEMM tiles, packing of each group of kGemmTokens
+    // rows), split over the threads by token group. F32 weights dot the floats directly.
+    const GemmKernel gemm = n_tokens >= kGemmTokens ? gemm_fn(level, w.type) : GemmKernel{};
+    const int64_t n_groups = gemm ? n_tokens / kGemmTokens : 0;
+    const size_t group_bytes = size_t(w.cols / 32) * kGemmPackedBlockBytes;
     const char* act = reinterpret_cast<const char*>(x);
+    const char* packed = nullptr;
     if (act_type != GgmlType::F32) {
+        const size_t act_bytes = (act_row_bytes * static_cast<size_t>(n_tokens) + 63) / 64 * 64;
         char* buffer = static_cast<char*>(
-            pool.kernel_scratch(0, act_row_bytes * static_cast<size_t>(n_tokens)));
+            pool.kernel_scratch(0, act_bytes + group_bytes * static_cast<size_t>(n_groups)));
+        char* packed_buffer = buffer + act_bytes;
         const int64_t cols = w.cols;
-        if (n_tokens == 1 || n_threads == 1) {
-            for (int64_t t = 0; t < n_tokens; ++t) {
+        // Unit of work: kGemmTokens tokens (converted, then packed when a group is full).
+        const int64_t n_units = (n_tokens + kGemmTokens - 1) / kGemmTokens;
+        auto convert_unit = [&](int64_t u) {
+            const int64_t t0 = u * kGemmTokens;
+            const int64_t t1 = std::min<int64_t>(n_tokens, t0 + kGemmTokens);
+            for (int64_t t = t0; t < t1; ++t) {
                 convert(x + t * cols, buffer + static_cast<size_t>(t) * act_row_bytes, cols);
             }
+            if (u < n_groups) {
+                gemm.pack(cols, buffer + static_cast<size_t>(t0) * act_row_bytes, act_row_bytes,
+                          packed_buffer + static_cast<size_t>(u) * group_bytes);
+            }
+        };
+        if (n_units == 1 || n_threads == 1) {
+            for (int64_t u = 0; u < n_units; ++u)
+                convert_unit(u);
         } else {
             pool.run([&](int ith, int nth) {
-                for (int64_t t = ith; t < n_tokens; t += nth) {
-                    convert(x + t * cols, buffer + static_cast<size_t>(t) * act_row_bytes, cols);
-                }
+                for (int64_t u = ith; u < n_units; u += nth)
+                    convert_unit(u);
             });
         }
         act = buffer;
+        packed = packed_buffer;
     }
 
     // Chunks: about four per thread for load balance, at least one row tile each.
@@ -86,6 +110,25 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
         for (int64_t r0 = r_begin; r0 < r_end; r0 += kRowTile) {
             const int64_t r1 = std::min(r_end, r0 + kRowTile);
             int64_t t = 0;
+            if (gemm) {
+                // Register tiles of kGemmRows x kGemmTokens; the panel's leftover rows
+                // (fewer than kGemmRows) one dot at a time.
+                const int64_t r_tiles = r0 + (r1 - r0) / kGemmRows * kGemmRows;
+                for (; t < n_groups * kGemmTokens; t += kGemmTokens) {
+                    const char* group = packed + static_cast<size_t>(t / kGemmTokens) * group_bytes;
+                    for (int64_t r = r0; r < r_tiles; r += kGemmRows) {
+                        gemm.tile(cols, weights + static_cast<size_t>(r) * w.row_stride,
+                                  w.row_stride, group, y + t * rows + r, static_cast<size_t>(rows));
+                    }
+                    for (int64_t r = r_tiles; r < r1; ++r) {
+                        for (int64_t k = t; k < t + kGemmTokens; ++k) {
+                            y[k * rows + r] =
+                                dot(cols, weights + static_cast<size_t>(r) * w.row_stride,
+                                    act + static_cast<size_t>(k) * act_row_bytes);
+                        }
+                    }
+                }
+            }
             if (multi) {
                 // Groups of kMultiTokens tokens share one unpacking of each weight block.
                 for (; t + kMultiTokens <= n_tokens; t += kMultiTokens) {
