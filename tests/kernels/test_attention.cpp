@@ -133,21 +133,25 @@ private slots:
         for (const Case& c : kCases) {
             Fixture f(c, rng);
             ThreadPool one(1);
-            const auto want = f.run(one, SimdLevel::scalar, c.tokens);
-            for (int threads : {1, 2, 3}) {
-                ThreadPool pool(threads);
-                for (SimdLevel level : simd_levels_present()) {
-                    const auto got = f.run(pool, level, c.tokens);
-                    QVERIFY2(std::memcmp(got.data(), want.data(), want.size() * sizeof(float)) == 0,
-                             qPrintable(QString("%1 threads=%2 heads=%3/%4 dk=%5 dv=%6 tokens=%7")
-                                            .arg(simd_level_name(level))
-                                            .arg(threads)
-                                            .arg(c.n_heads)
-                                            .arg(c.n_kv_heads)
-                                            .arg(c.dk)
-                                            .arg(c.dv)
-                                            .arg(c.tokens)));
-                    ++compared;
+            // The tiled path, and the one-row path (decode, short batches).
+            for (int tokens : {c.tokens, 1, 5}) {
+                const auto want = f.run(one, SimdLevel::scalar, tokens);
+                for (int threads : {1, 2, 3}) {
+                    ThreadPool pool(threads);
+                    for (SimdLevel level : simd_levels_present()) {
+                        const auto got = f.run(pool, level, tokens);
+                        QVERIFY2(
+                            std::memcmp(got.data(), want.data(), want.size() * sizeof(float)) == 0,
+                            qPrintable(QString("%1 threads=%2 heads=%3/%4 dk=%5 dv=%6 tokens=%7")
+                                           .arg(simd_level_name(level))
+                                           .arg(threads)
+                                           .arg(c.n_heads)
+                                           .arg(c.n_kv_heads)
+                                           .arg(c.dk)
+                                           .arg(c.dv)
+                                           .arg(tokens)));
+                        ++compared;
+                    }
                 }
             }
         }

@@ -11,6 +11,7 @@
 // double, V is accumulated as acc += p * v. The file is compiled with -ffp-contract=off so
 // no multiply-add is fused (the reference is baseline x86-64 code, which has no FMA).
 #include <cstddef>
+#include <cstdint>
 
 #include "backend/backend.h"
 
@@ -28,5 +29,10 @@ size_t attention_tiled_scratch_bytes(const AttentionParams& params);
 void attention_tiled_block_avx512(const AttentionParams& params, const Rows& q,
                                   const KvLayerView& cache, const Rows& out, int kv_head, int t0,
                                   int t1, void* scratch);
+
+// Decode path, F16 accumulator of n halves: acc = half(float(acc) * s) and
+// acc = half(fma(float(v), s, float(acc))), bit-identical to the scalar loops.
+void f16_scale_avx512(uint16_t* acc, float s, int n);
+void f16_mad_avx512(uint16_t* acc, const uint16_t* v, float s, int n);
 
 }  // namespace hearth::cpu

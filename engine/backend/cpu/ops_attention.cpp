@@ -8,6 +8,7 @@
 #include "backend/cpu/attention_tiled.h"
 #include "backend/cpu/fp16.h"
 #include "backend/cpu/kernels.h"
+#include "backend/cpu/kernels_dispatch.h"
 #include "backend/cpu/thread_pool.h"
 
 namespace hearth::cpu {
@@ -36,9 +37,38 @@ struct HeadTask {
     int last;
 };
 
+void f16_scale_scalar(uint16_t* acc, float s, int n) {
+    for (int i = 0; i < n; ++i) {
+        acc[i] = fp32_to_fp16(fp16_to_fp32(acc[i]) * s);
+    }
+}
+
+void f16_mad_scalar(uint16_t* acc, const uint16_t* v, float s, int n) {
+    for (int i = 0; i < n; ++i) {
+        // fma, as ggml's vec_mad_f16 (SIMD fma; its scalar tail is contracted too).
+        acc[i] = fp32_to_fp16(std::fma(fp16_to_fp32(v[i]), s, fp16_to_fp32(acc[i])));
+    }
+}
+
+// The decode path's per-cell kernels at one SIMD level.
+struct VecKernels {
+    VecDotFn dot;  // K row . converted q
+    void (*f16_scale)(uint16_t* acc, float s, int n);
+    void (*f16_mad)(uint16_t* acc, const uint16_t* v, float s, int n);
+};
+
+// The score dot is always the active level's vec_dot (as every matmul's), so `level` only
+// chooses how the accumulator is updated and tests can compare those alone.
+VecKernels vec_kernels(SimdLevel level, GgmlType cache_type) {
+    static const SimdLevel active = active_simd_level();
+    const VecDotFn dot = vec_dot_fn(active, cache_type);
+    if (level == SimdLevel::avx512) return {dot, f16_scale_avx512, f16_mad_avx512};
+    return {dot, f16_scale_scalar, f16_mad_scalar};
+}
+
 // Decode path: one score per cell, online softmax, F16 accumulator for an F16 cache.
 void attend_row_vec(const AttentionParams& params, const KvLayerView& cache, const HeadTask& t,
-                    void* scratch) {
+                    const VecKernels& kernels, void* scratch) {
     const int dk = params.head_dim_k;
     const int dv = params.head_dim_v;
     const GgmlType q_type = vec_dot_type(cache.type);
@@ -55,8 +85,8 @@ void attend_row_vec(const AttentionParams& params, const KvLayerView& cache, con
     float sum = 0.0f;
     float max = -INFINITY;
     for (int c = t.first; c <= t.last; ++c) {
-        const float s = finish_score(
-            params, vec_dot(cache.type, dk, t.k + size_t(c) * cache.k_row_bytes, q_conv));
+        const float s =
+            finish_score(params, kernels.dot(dk, t.k + size_t(c) * cache.k_row_bytes, q_conv));
         float ms = 1.0f;  // rescale of what was accumulated so far
         float vs = 1.0f;  // weight of this cell, exp(s - max)
         if (s > max) {
@@ -64,9 +94,7 @@ void attend_row_vec(const AttentionParams& params, const KvLayerView& cache, con
             max = s;
             ms = std::exp(old - max);
             if (half_acc) {
-                for (int i = 0; i < dv; ++i) {
-                    acc16[i] = fp32_to_fp16(fp16_to_fp32(acc16[i]) * ms);
-                }
+                kernels.f16_scale(acc16, ms, dv);
             } else {
                 for (int i = 0; i < dv; ++i) {
                     acc32[i] *= ms;
@@ -77,11 +105,7 @@ void attend_row_vec(const AttentionParams& params, const KvLayerView& cache, con
         }
         const uint8_t* v_row = t.v + size_t(c) * cache.v_row_bytes;
         if (half_acc) {
-            const auto* vh = reinterpret_cast<const uint16_t*>(v_row);
-            for (int i = 0; i < dv; ++i) {
-                // fma, as ggml's vec_mad_f16 (SIMD fma; its scalar tail is contracted too).
-                acc16[i] = fp32_to_fp16(std::fma(fp16_to_fp32(vh[i]), vs, fp16_to_fp32(acc16[i])));
-            }
+            kernels.f16_mad(acc16, reinterpret_cast<const uint16_t*>(v_row), vs, dv);
         } else {
             dequantize_row(cache.type, v_row, v32, dv);
             for (int i = 0; i < dv; ++i) {
@@ -201,6 +225,7 @@ void attention_at_level(ThreadPool& pool, SimdLevel level, const AttentionParams
     const size_t scratch_bytes =
         size_t(params.head_dim_k) * 4 + size_t(params.head_dim_v) * 12 + kKvTile * 4 + 64;
     const int n_tasks = n_tokens * n_heads;
+    const VecKernels kernels = vec_kernels(level, cache.type);
 
     pool.run([&](int thread_index, int n_threads) {
         void* scratch = pool.scratch(thread_index, scratch_bytes);
@@ -218,7 +243,7 @@ void attention_at_level(ThreadPool& pool, SimdLevel level, const AttentionParams
             if (tiled) {
                 attend_row_tiled(params, cache, head, scratch);
             } else {
-                attend_row_vec(params, cache, head, scratch);
+                attend_row_vec(params, cache, head, kernels, scratch);
             }
         }
     });

@@ -21,7 +21,8 @@ inline constexpr int kKvTile = 64;
 // AVX-512 (attention_tiled.h; same numbers, each tile converted once per block).
 void attention(ThreadPool& pool, const AttentionParams& params, const Rows& q,
                const KvLayerView& cache, const Rows& out);
-// As attention() with the kernels of `level` (tests compare each level with scalar).
+// As attention() with the kernels of `level` (tests compare each level with scalar; the
+// one-row path's score dot is the active level's vec_dot whatever `level` says).
 void attention_at_level(ThreadPool& pool, SimdLevel level, const AttentionParams& params,
                         const Rows& q, const KvLayerView& cache, const Rows& out);
 
