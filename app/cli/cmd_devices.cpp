@@ -2,6 +2,8 @@
 // Hearth computes on and why. No driver or no device is a normal answer (exit 0): Hearth then
 // runs everything on its CPU backend.
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 #include "backend/vulkan/device_select.h"
 #include "cli/commands.h"
@@ -51,7 +53,17 @@ int cmdDevices(const QStringList& args) {
         std::printf("    features  %s\n", d.feature_summary().c_str());
         if (!d.usable()) std::printf("    unusable  %s\n", d.unusable_reason.c_str());
     }
-    if (report.selection.index >= 0) {
+    const char* env = std::getenv("HEARTH_DEVICE");
+    const bool automatic = !env || !*env || std::string_view(env) == "auto";
+    if (report.selection.index >= 0 && automatic &&
+        report.devices[size_t(report.selection.index)].software()) {
+        // As the engine decides (runtime/compute_device.cpp): a software device runs on the
+        // CPU as well, slower than the CPU backend, so it is only used when named.
+        std::printf(
+            "Hearth uses its CPU backend: device %d is a software implementation, slower than "
+            "the CPU backend (--device %d or HEARTH_DEVICE=%d uses it).\n",
+            report.selection.index, report.selection.index, report.selection.index);
+    } else if (report.selection.index >= 0) {
         std::printf("Hearth uses device %d (%s).\n", report.selection.index,
                     report.selection.reason.c_str());
     } else {

@@ -68,7 +68,11 @@ std::unique_ptr<ComputeDevice> ComputeDevice::open(const std::string& request,
         if (automatic) {
             spdlog::info("compute: CPU ({})", report.selection.reason);
         } else {
-            cd->fall_back("device " + want + ": " + report.selection.reason);
+            std::string reason = report.selection.reason;
+            // select_device() words it for HEARTH_DEVICE; say what was really asked.
+            if (!from_env && reason.rfind("HEARTH_DEVICE=", 0) == 0)
+                reason.replace(0, 14, "device ");
+            cd->fall_back(reason);
         }
         return cd;
     }
@@ -121,9 +125,11 @@ std::unique_ptr<ComputeDevice> ComputeDevice::open(const std::string& request,
 ComputeDevice::~ComputeDevice() = default;
 
 void ComputeDevice::fall_back(const std::string& reason) {
-    spdlog::warn("vulkan: {}; computing on the CPU instead", reason);
+    // Errors from the Vulkan layer already say "vulkan: ".
+    std::string why = reason.rfind("vulkan: ", 0) == 0 ? reason.substr(8) : reason;
+    spdlog::warn("vulkan: {}; computing on the CPU instead", why);
     status_ = DeviceStatus{};
-    status_.fallback = reason;
+    status_.fallback = why;
 }
 
 std::unique_ptr<Backend> ComputeDevice::make_backend(Backend& cpu) {

@@ -57,6 +57,7 @@ bool weight_type_supported(GgmlType type) {
 }
 
 constexpr uint32_t kTokensPerGroup = 8;  // TOKENS in matmul.comp
+constexpr uint32_t kRowsPerGroup = 8;    // ROWS in matmul.comp
 
 void matmul(VulkanContext& ctx, GgmlType type, const Region& w, size_t row_stride, int64_t k,
             int64_t n_rows, const Region& x, int64_t n_tokens, const Region& y) {
@@ -69,7 +70,8 @@ void matmul(VulkanContext& ctx, GgmlType type, const Region& w, size_t row_strid
     const uint32_t tiles = uint32_t((n_tokens + kTokensPerGroup - 1) / kTokensPerGroup);
     const Pipeline& pipeline = ctx.pipeline(std::string("matmul_") + checked_suffix(type));
     ctx.stream().dispatch(pipeline, {w, x, y}, &push, sizeof push,
-                          split_groups(uint64_t(n_rows), tiles, ctx.info().max_workgroup_count));
+                          split_groups((uint64_t(n_rows) + kRowsPerGroup - 1) / kRowsPerGroup,
+                                       tiles, ctx.info().max_workgroup_count));
 }
 
 void get_rows(VulkanContext& ctx, GgmlType type, const Region& table, size_t row_stride, int64_t k,
