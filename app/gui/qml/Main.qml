@@ -33,6 +33,8 @@ ApplicationWindow {
     palette.shadow: Theme.palette.shadow
 
     property bool parametersVisible: false
+    // The prompt playground replaces the chat view while it is open.
+    property bool playgroundVisible: false
     // Set by ScreenshotScene when a --screenshot scene is ready to be grabbed.
     property bool sceneReady: false
 
@@ -47,11 +49,15 @@ ApplicationWindow {
     }
 
     function prepareScene(name) { scene.prepare(name) }
+    property alias playgroundController: playground.controller
+    function installedModelCount() { return installedModels.count }
+    function installedModelName(row) { return installedModels.nameAt(row) }
     function showSearch(text) { sidebar.showSearch(text) }
     ScreenshotScene {
         id: scene
         chat: chat
         window: window
+        playground: playground.controller
     }
 
     Shortcut {
@@ -72,13 +78,22 @@ ApplicationWindow {
         onActivated: window.parametersVisible = !window.parametersVisible
     }
 
+    PlaygroundPage {
+        id: playground
+        anchors.fill: parent
+        visible: window.playgroundVisible
+        onCloseRequested: window.playgroundVisible = false
+    }
+
     RowLayout {
         anchors.fill: parent
         spacing: 0
+        visible: !window.playgroundVisible
 
         Sidebar {
             id: sidebar
             chat: chat
+            onPlaygroundRequested: window.playgroundVisible = true
             Layout.preferredWidth: Theme.sidebarWidth
             Layout.fillHeight: true
         }

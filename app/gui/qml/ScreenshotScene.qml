@@ -7,10 +7,13 @@ import QtQuick
 //   "chat"       asks the model for code (uses the open conversation if it has replies)
 //   "search"     searches the sidebar for HEARTH_SCREENSHOT_QUERY (default "python")
 //   "parameters" the chat with the parameters panel open
+//   "playground" the example template (resources/playground) on the first 6 rows of its
+//                dataset, every installed model a target, results side by side
 QtObject {
     id: scene
     property var chat
     property var window
+    property var playground
     property string name
     property bool waitingForReply: false
 
@@ -25,6 +28,7 @@ QtObject {
         if (!chat.ready) return
         if (name === "" || name === "window") { finish(); return }
         if (chat.modelState === "loading") return
+        if (name === "playground") { startPlayground(); return }
         if (name === "search") {
             window.showSearch(searchQuery)
             settle.start()
@@ -39,6 +43,21 @@ QtObject {
         chat.send(prompt)
     }
     property string searchQuery: "python"
+
+    function startPlayground() {
+        poll.stop()
+        window.playgroundVisible = true
+        const dir = playground.exampleDirectory()
+        playground.loadTemplate(dir + "/capitals.template.json")
+        playground.loadDataset(dir + "/capitals.csv")
+        for (let i = 0; i < window.installedModelCount(); ++i)
+            playground.addTarget(window.installedModelName(i))
+        playground.run(6)
+    }
+    property Connections playgroundRun: Connections {
+        target: scene.playground
+        function onRunFinished() { if (scene.name === "playground") scene.finish() }
+    }
 
     function finish() {
         poll.stop()

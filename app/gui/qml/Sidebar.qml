@@ -7,6 +7,7 @@ import QtQuick.Layouts
 Rectangle {
     id: sidebar
     property var chat
+    signal playgroundRequested()
     function focusSearch() { searchField.forceActiveFocus(); searchField.selectAll() }
     function showSearch(text) { searchField.text = text; chat.search(text) }
 
@@ -32,6 +33,12 @@ Rectangle {
                 font.weight: Font.DemiBold
                 color: Theme.text
                 Layout.fillWidth: true
+            }
+            IconButton {
+                objectName: "playgroundButton"
+                iconName: "play"
+                tip: qsTr("Prompt playground")
+                onClicked: sidebar.playgroundRequested()
             }
             IconButton {
                 objectName: "newChatButton"

@@ -1,0 +1,260 @@
+#include "gui/playground_controller.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QUrl>
+
+#include "core/playground/assertions.h"
+#include "core/playground/dataset_import.h"
+#include "core/playground/playground_store.h"
+#include "core/playground/playground_targets.h"
+
+namespace hearth::gui {
+
+namespace {
+
+QString localPath(const QString& pathOrUrl) {
+    const QUrl url(pathOrUrl);
+    return url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+}
+
+}  // namespace
+
+PlaygroundController::PlaygroundController(QObject* parent) : QObject(parent) {}
+
+PlaygroundController::~PlaygroundController() = default;
+
+void PlaygroundController::setError(const QString& text) {
+    errorText_ = text;
+    Q_EMIT errorChanged();
+}
+
+void PlaygroundController::dismissError() {
+    setError({});
+}
+
+void PlaygroundController::addExample(const QString& input, const QString& output) {
+    fewShot_.append(input, output);
+}
+
+void PlaygroundController::removeExample(int row) {
+    fewShot_.remove(row);
+}
+
+void PlaygroundController::setExample(int row, const QString& input, const QString& output) {
+    fewShot_.set(row, input, output);
+}
+
+bool PlaygroundController::addTarget(const QString& address) {
+    const QString trimmed = localPath(address.trimmed());
+    if (trimmed.isEmpty() || targets_.contains(trimmed)) return false;
+    playground::TargetSpec spec;
+    QString error;
+    if (!playground::targetSpecFor(trimmed, &spec, &error)) {
+        setError(error);
+        return false;
+    }
+    targets_.append(trimmed);
+    specs_.append(spec);
+    Q_EMIT targetsChanged();
+    return true;
+}
+
+void PlaygroundController::removeTarget(int index) {
+    if (running() || index < 0 || index >= targets_.size()) return;
+    targets_.removeAt(index);
+    specs_.removeAt(index);
+    Q_EMIT targetsChanged();
+}
+
+QStringList PlaygroundController::targetTitles() const {
+    QStringList titles;
+    for (const QString& t : targets_)
+        titles << (t.endsWith(QLatin1String(".gguf")) ? QFileInfo(t).completeBaseName() : t);
+    return titles;
+}
+
+bool PlaygroundController::loadDataset(const QString& pathOrUrl) {
+    const QString path = localPath(pathOrUrl);
+    playground::DatasetImport data = playground::importDatasetFile(path);
+    if (!data.fatal.isEmpty()) {
+        setError(QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), data.fatal));
+        return false;
+    }
+    dataset_ = std::move(data);
+    datasetPath_ = path;
+    datasetInfo_ = tr("%1 rows; columns: %2")
+                       .arg(dataset_.rows.size())
+                       .arg(dataset_.columns.join(QStringLiteral(", ")));
+    if (!dataset_.errors.isEmpty()) {
+        QStringList lines;
+        for (const playground::RowError& e : std::as_const(dataset_.errors))
+            lines << QStringLiteral("line %1: %2").arg(e.line).arg(e.message);
+        datasetInfo_ += QStringLiteral("\n") + tr("%1 bad rows skipped — %2")
+                                                   .arg(dataset_.errors.size())
+                                                   .arg(lines.join(QStringLiteral("; ")));
+    }
+    Q_EMIT datasetChanged();
+    return true;
+}
+
+bool PlaygroundController::loadTemplate(const QString& pathOrUrl) {
+    const QString path = localPath(pathOrUrl);
+    QFile file(path);
+    QString error;
+    if (!file.open(QIODevice::ReadOnly)) {
+        setError(QStringLiteral("cannot read %1").arg(path));
+        return false;
+    }
+    const auto t = playground::PromptTemplate::fromJsonBytes(file.readAll(), &error);
+    if (!t) {
+        setError(QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), error));
+        return false;
+    }
+    templateName_ = t->name.isEmpty() ? QFileInfo(path).completeBaseName() : t->name;
+    systemPrompt_ = t->systemPrompt;
+    userPrompt_ = t->userPrompt;
+    maxTokens_ = t->parameters.value(QStringLiteral("max_tokens")).toInt(maxTokens_);
+    assertionsText_ =
+        QString::fromUtf8(QJsonDocument(t->assertions).toJson(QJsonDocument::Compact));
+    fewShot_.reset(t->fewShot);
+    loadedParameters_ = t->parameters;
+    Q_EMIT templateChanged();
+    return true;
+}
+
+QString PlaygroundController::exampleDirectory() const {
+    return QStringLiteral(HEARTH_RESOURCES_DIR "/playground");
+}
+
+bool PlaygroundController::buildTemplate(playground::PromptTemplate* t) {
+    t->name =
+        templateName_.trimmed().isEmpty() ? QStringLiteral("untitled") : templateName_.trimmed();
+    t->systemPrompt = systemPrompt_;
+    t->fewShot = fewShot_.examples();
+    t->userPrompt = userPrompt_;
+    t->parameters = loadedParameters_;
+    t->parameters.insert(QStringLiteral("max_tokens"), maxTokens_);
+    if (!t->parameters.contains(QStringLiteral("temperature")))
+        t->parameters.insert(QStringLiteral("temperature"), 0);
+    QJsonParseError parseError;
+    const QJsonDocument checks = QJsonDocument::fromJson(
+        assertionsText_.trimmed().isEmpty() ? QByteArray("[]") : assertionsText_.toUtf8(),
+        &parseError);
+    if (parseError.error != QJsonParseError::NoError || !checks.isArray()) {
+        setError(tr("Assertions must be a JSON list, e.g. [{\"type\": \"contains\"}]"));
+        return false;
+    }
+    t->assertions = checks.array();
+    QString error;
+    if (!playground::validateAssertions(t->assertions, &error)) {
+        setError(error);
+        return false;
+    }
+    if (t->userPrompt.trimmed().isEmpty()) {
+        setError(tr("The user prompt is empty"));
+        return false;
+    }
+    return true;
+}
+
+bool PlaygroundController::run(int maxRows) {
+    if (running()) return false;
+    playground::PromptTemplate t;
+    if (!buildTemplate(&t)) return false;
+    if (targets_.isEmpty()) {
+        setError(tr("Add at least one target"));
+        return false;
+    }
+    if (dataset_.rows.isEmpty()) {
+        setError(tr("Pick a dataset first"));
+        return false;
+    }
+    for (const QString& name : playground::placeholderNames(t.userPrompt))
+        if (!dataset_.columns.contains(name)) {
+            setError(tr("Template variable '%1' is not a dataset column").arg(name));
+            return false;
+        }
+    try {
+        if (!db_) db_ = store::StoreDatabase::open(store::StoreDatabase::defaultPath());
+        const playground::SavedVersion saved = playground::saveTemplateVersion(*db_, t);
+        versionText_ = tr("%1 · version %2").arg(t.name).arg(saved.version.version);
+        Q_EMIT versionChanged();
+        const store::DatasetRecord d =
+            playground::storeDataset(*db_, QFileInfo(datasetPath_).fileName(), dataset_);
+        rows_ = db_->datasetRows(d.id);
+        QJsonObject parameters;
+        if (maxRows > 0 && rows_.size() > maxRows) {
+            rows_.resize(maxRows);
+            parameters.insert(QStringLiteral("max_rows"), maxRows);
+        }
+        runId_ =
+            playground::findOrCreateRun(*db_, saved.version.id, d.id, targets_, parameters).run.id;
+    } catch (const store::StoreException& e) {
+        setError(tr("Database: %1").arg(e.error().message));
+        return false;
+    }
+
+    QStringList inputs;
+    for (const store::DatasetRow& row : std::as_const(rows_)) {
+        QString error;
+        const auto text = playground::renderPlaceholders(t.userPrompt, row.values, &error);
+        inputs << (text ? *text : error);
+    }
+    results_.reset(rows_, inputs, targets_, targetTitles());
+    // Cells already stored (a resumed run) show at once.
+    for (const store::RunResultRecord& r : db_->runResults(runId_))
+        results_.setResult(r);
+    refreshSummary();
+
+    runner_ =
+        std::make_unique<playground::BatchRunner>(db_.get(), playground::defaultTargetFactory());
+    connect(
+        runner_.get(), &playground::BatchRunner::cellStarted, this,
+        [this](store::Id rowId, const QString& target) { results_.cellStarted(rowId, target); });
+    connect(runner_.get(), &playground::BatchRunner::cellPiece, this,
+            [this](store::Id rowId, const QString& target, const QString& piece) {
+                results_.appendPiece(rowId, target, piece);
+            });
+    connect(runner_.get(), &playground::BatchRunner::cellFinished, this,
+            [this](const store::RunResultRecord& r) {
+                results_.setResult(r);
+                refreshSummary();
+            });
+    connect(runner_.get(), &playground::BatchRunner::progress, this,
+            [this](int done, int total, double eta) {
+                progress_ = total > 0 ? double(done) / total : 0;
+                progressText_ =
+                    eta >= 0
+                        ? tr("%1 of %2 · about %3 s left").arg(done).arg(total).arg(qRound(eta))
+                        : tr("%1 of %2").arg(done).arg(total);
+                Q_EMIT progressChanged();
+            });
+    connect(runner_.get(), &playground::BatchRunner::targetFailed, this,
+            [this](const QString& target, const QString& error) {
+                setError(QStringLiteral("%1: %2").arg(target, error));
+            });
+    connect(runner_.get(), &playground::BatchRunner::finished, this,
+            [this](store::RunStatus status) {
+                if (status == store::RunStatus::Cancelled)
+                    progressText_ = tr("Stopped at %1 — run again to resume").arg(progressText_);
+                Q_EMIT progressChanged();
+                Q_EMIT runningChanged();
+                Q_EMIT runFinished();
+            });
+    runner_->start(runId_, t, rows_, specs_);
+    Q_EMIT runningChanged();
+    return true;
+}
+
+void PlaygroundController::cancel() {
+    if (runner_) runner_->cancel();
+}
+
+void PlaygroundController::refreshSummary() {
+    if (!db_ || runId_ == 0) return;
+    summary_.reset(playground::summarize(db_->runResults(runId_), targets_), targetTitles());
+}
+
+}  // namespace hearth::gui

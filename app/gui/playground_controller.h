@@ -1,0 +1,108 @@
+#pragma once
+// PlaygroundController: the facade behind the Playground page. It holds the template being
+// edited, the targets and the dataset, and runs them with a core BatchRunner on the GUI
+// thread (targets deliver their callbacks here), filling the results grid and the summary.
+// Everything a CLI user also needs (versions, resume, assertions, summaries) is core code;
+// this class only wires it to QML.
+//
+// The playground keeps its own connection to the database (SQLite in WAL mode allows it
+// beside the chat's store thread); each run's writes are one small insert per cell.
+#include <QtQml/qqmlregistration.h>
+#include <QObject>
+#include <memory>
+
+#include "core/playground/batch_runner.h"
+#include "core/playground/dataset_import.h"
+#include "gui/playground_models.h"
+
+namespace hearth::gui {
+
+class PlaygroundController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(QString templateName MEMBER templateName_ NOTIFY templateChanged)
+    Q_PROPERTY(QString systemPrompt MEMBER systemPrompt_ NOTIFY templateChanged)
+    Q_PROPERTY(QString userPrompt MEMBER userPrompt_ NOTIFY templateChanged)
+    Q_PROPERTY(QString assertionsText MEMBER assertionsText_ NOTIFY templateChanged)
+    Q_PROPERTY(int maxTokens MEMBER maxTokens_ NOTIFY templateChanged)
+    Q_PROPERTY(QAbstractItemModel* fewShot READ fewShot CONSTANT)
+    Q_PROPERTY(QStringList targets READ targets NOTIFY targetsChanged)
+    Q_PROPERTY(QString datasetPath READ datasetPath NOTIFY datasetChanged)
+    Q_PROPERTY(QString datasetInfo READ datasetInfo NOTIFY datasetChanged)
+    Q_PROPERTY(QAbstractItemModel* results READ results CONSTANT)
+    Q_PROPERTY(QAbstractItemModel* summary READ summary CONSTANT)
+    Q_PROPERTY(bool running READ running NOTIFY runningChanged)
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
+    Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY errorChanged)
+    Q_PROPERTY(QString versionText READ versionText NOTIFY versionChanged)
+public:
+    explicit PlaygroundController(QObject* parent = nullptr);
+    ~PlaygroundController() override;
+
+    QAbstractItemModel* fewShot() { return &fewShot_; }
+    QAbstractItemModel* results() { return &results_; }
+    QAbstractItemModel* summary() { return &summary_; }
+    QStringList targets() const { return targets_; }
+    QString datasetPath() const { return datasetPath_; }
+    QString datasetInfo() const { return datasetInfo_; }
+    bool running() const { return runner_ && runner_->isRunning(); }
+    double progress() const { return progress_; }
+    QString progressText() const { return progressText_; }
+    QString errorText() const { return errorText_; }
+    QString versionText() const { return versionText_; }
+
+    Q_INVOKABLE void addExample(const QString& input, const QString& output);
+    Q_INVOKABLE void removeExample(int row);
+    Q_INVOKABLE void setExample(int row, const QString& input, const QString& output);
+    // Returns false and sets errorText for an address that names nothing.
+    Q_INVOKABLE bool addTarget(const QString& address);
+    Q_INVOKABLE void removeTarget(int index);
+    // CSV or JSONL; bad rows are counted in datasetInfo (with their lines), the rest load.
+    Q_INVOKABLE bool loadDataset(const QString& pathOrUrl);
+    // A template JSON file (hearth-prompt-template) into the editor.
+    Q_INVOKABLE bool loadTemplate(const QString& pathOrUrl);
+    // The example shipped in resources/playground (template and dataset).
+    Q_INVOKABLE QString exampleDirectory() const;
+    // Saves the template as a new version if it changed, then runs (or resumes) it over the
+    // dataset on every target. `maxRows` 0 = all rows.
+    Q_INVOKABLE bool run(int maxRows = 0);
+    Q_INVOKABLE void cancel();
+    Q_INVOKABLE void dismissError();
+
+Q_SIGNALS:
+    void templateChanged();
+    void targetsChanged();
+    void datasetChanged();
+    void runningChanged();
+    void progressChanged();
+    void errorChanged();
+    void versionChanged();
+    void runFinished();
+
+private:
+    bool buildTemplate(playground::PromptTemplate* out);
+    void setError(const QString& text);
+    void refreshSummary();
+    QStringList targetTitles() const;
+
+    QString templateName_ = QStringLiteral("untitled"), systemPrompt_, userPrompt_,
+            assertionsText_ = QStringLiteral("[]");
+    int maxTokens_ = 128;
+    FewShotModel fewShot_;
+    ResultsGridModel results_;
+    RunSummaryModel summary_;
+    QStringList targets_;
+    QVector<playground::TargetSpec> specs_;
+    QJsonObject loadedParameters_;  // from loadTemplate(); max_tokens is edited separately
+    QString datasetPath_, datasetInfo_;
+    playground::DatasetImport dataset_;
+    QVector<store::DatasetRow> rows_;
+    std::unique_ptr<store::StoreDatabase> db_;
+    std::unique_ptr<playground::BatchRunner> runner_;
+    store::Id runId_ = 0;
+    double progress_ = 0;
+    QString progressText_, errorText_, versionText_;
+};
+
+}  // namespace hearth::gui

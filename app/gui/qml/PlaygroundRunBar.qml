@@ -1,0 +1,53 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// Run / Stop, the progress bar with its ETA, the template version and any error.
+ColumnLayout {
+    id: bar
+    property var controller
+    spacing: 6
+
+    RowLayout {
+        Layout.fillWidth: true
+        spacing: Theme.spacing
+        Button {
+            objectName: "playgroundRunButton"
+            text: qsTr("Run")
+            highlighted: true
+            enabled: !bar.controller.running
+            onClicked: bar.controller.run(0)
+        }
+        Button {
+            objectName: "playgroundStopButton"
+            text: qsTr("Stop")
+            enabled: bar.controller.running
+            onClicked: bar.controller.cancel()
+        }
+        ProgressBar {
+            objectName: "playgroundProgress"
+            Layout.fillWidth: true
+            value: bar.controller.progress
+        }
+        Label {
+            objectName: "playgroundProgressText"
+            text: bar.controller.progressText
+            color: Theme.mutedText
+        }
+    }
+    Label {
+        text: bar.controller.versionText
+        color: Theme.faintText
+        font.pixelSize: Theme.smallFontSize
+        visible: text.length > 0
+    }
+    Label {
+        objectName: "playgroundError"
+        Layout.fillWidth: true
+        visible: text.length > 0
+        text: bar.controller.errorText
+        color: Theme.danger
+        wrapMode: Text.Wrap
+        MouseArea { anchors.fill: parent; onClicked: bar.controller.dismissError() }
+    }
+}
