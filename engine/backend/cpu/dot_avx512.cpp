@@ -104,6 +104,7 @@ float dot_qk(int64_t n, const void* w, const void* a) {
     float min_acc = 0.0f;
     const __m256i low_mask = _mm256_set1_epi8(0x0F);
     for (int64_t i = 0; i < n / kQK_K; ++i) {
+        prefetch_stream<sizeof(Block)>(x + i);
         uint8_t sm[16];
         unpack_k4_scales(x[i].scales, sm);
         const int mins = k4_min_term(sm + 8, y[i].bsums);
@@ -150,6 +151,7 @@ float dot_q6_k(int64_t n, const void* w, const void* a) {
     const __m256i m30 = _mm256_set1_epi8(0x30);
     const __m256i m6 = _mm256_set1_epi8(0x3F);
     for (int64_t i = 0; i < n / kQK_K; ++i) {
+        prefetch_stream<sizeof(BlockQ6_K)>(x + i);
         const __m256i sc16 =
             _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales)));
         // The -32 offset: 32 * sum(scale_g * bsum_g), subtracted from the int32 lanes.

@@ -15,6 +15,12 @@ inline __m256i load32(const void* p) {
     return _mm256_loadu_si256(static_cast<const __m256i*>(p));
 }
 
+// The kR rows are contiguous: one stream of kR blocks per step (dot_x86_common.h).
+template <typename Block>
+inline void prefetch_ahead(const Block* first_row, int64_t i) {
+    prefetch_stream<kR * sizeof(Block)>(first_row + kR * i);
+}
+
 template <typename Block>
 inline void row_pointers(const void* w, size_t stride, const Block* x[kR]) {
     for (int r = 0; r < kR; ++r) {
@@ -33,6 +39,7 @@ void rows_q8_0(int64_t n, const void* w, size_t stride, const void* act, float* 
     for (auto& a : acc)
         a = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / kQK; ++i) {
+        prefetch_ahead(x[0], i);
         const __m256i yq = load32(y[i].qs);
         const __m128 yd = load_half_pair(&y[i].d);
         for (int r = 0; r < kR; ++r) {
@@ -79,6 +86,7 @@ void rows_x_1(int64_t n, const void* w, size_t stride, const void* act, float* o
         mins[r] = _mm_setzero_ps();
     }
     for (int64_t i = 0; i < n / kQK; ++i) {
+        prefetch_ahead(x[0], i);
         const __m256i yq = load32(y[i].qs);
         const __m128 yds = load_half_pair(&y[i].d);
         for (int r = 0; r < kR; ++r) {
