@@ -160,6 +160,35 @@ private slots:
         QCOMPARE(out.size(), 1);
     }
 
+    // Flipped bytes fed in random lengths: the decoder reports the damage, never crashes,
+    // never returns the damaged message.
+    void random_corruption_is_caught() {
+        QByteArray all;
+        for (const QString& n : cases("positive"))
+            all += readFile(kData + "/encoded/positive/" + n);
+        QRandomGenerator random(1234);
+        for (int round = 0; round < 3000; ++round) {
+            QByteArray bytes = all;
+            const int flips = 1 + random.bounded(3);
+            for (int i = 0; i < flips; ++i)
+                bytes[random.bounded(int(bytes.size()))] ^= char(1 + random.bounded(255));
+            EventStreamDecoder d;
+            QList<EventMessage> out;
+            for (qsizetype pos = 0; pos < bytes.size();) {
+                const qsizetype n = 1 + random.bounded(40);
+                if (!d.feed(bytes.mid(pos, n), &out)) break;
+                pos += n;
+            }
+            for (const EventMessage& m : out) {
+                QVERIFY(m.payload.size() <= all.size());
+                QVERIFY(m.headers.size() <= 10);
+            }
+            // CRC-32 catches every error burst of up to 32 bits: some frame must fail.
+            QVERIFY(out.size() < 5);
+            QVERIFY(!d.error().isEmpty());
+        }
+    }
+
     void crc32_matches_known_value() {
         // CRC-32/IEEE check value from the CRC catalogue: "123456789" -> 0xCBF43926.
         QCOMPARE(crc32Ieee("123456789", 9), 0xCBF43926u);
