@@ -55,7 +55,7 @@ class TestSageMakerTarget : public QObject {
         if (!parsed) qFatal("bad address %s: %s", qPrintable(address), qPrintable(error));
         SageMakerOptions options;
         options.timeouts = {5000, 5000, 1000};  // idle 1 s: the stall case ends quickly
-        options.environment = std::move(environment);
+        options.environment = [environment] { return environment; };
         options.random = [] { return 0.0; };  // no backoff waits in tests
         return std::make_unique<SageMakerTarget>(address, std::move(*parsed), options);
     }

@@ -272,7 +272,7 @@ std::shared_ptr<Job> SageMakerTarget::start(const GenerationRequest& request, Si
     state->streaming = parsed_.stream;
     state->clock.start();
     state->settings = resolveSageMakerSettings(
-        parsed_.region, options_.environment ? *options_.environment : systemEnvironment());
+        parsed_.region, options_.environment ? options_.environment() : systemEnvironment());
     if (!state->settings.ok())
         failJob(state, state->settings.error);
     else

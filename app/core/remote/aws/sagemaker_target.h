@@ -25,8 +25,8 @@ namespace hearth::remote::aws {
 struct SageMakerOptions {
     HttpTimeouts timeouts;
     RetryPolicy retry;
-    std::optional<Environment> environment;  // default: the process environment at start()
-    std::function<double()> random;          // retry jitter in [0,1); default random
+    std::function<Environment()> environment;  // read at start(); default: the process's
+    std::function<double()> random;            // retry jitter in [0,1); default random
 };
 
 class SageMakerTarget : public QObject, public Target {
