@@ -62,8 +62,9 @@ ChatController::ChatController(QObject* parent) : QObject(parent) {
     });
 
     const QString saved = QSettings().value(QLatin1String(kModelKey)).toString();
-    const bool savedInstalled =
-        !saved.isEmpty() && ModelStore().resolve(saved).kind == ModelAddress::Kind::LocalFile;
+    const ModelAddress::Kind savedKind = ModelStore().resolve(saved).kind;
+    const bool savedInstalled = !saved.isEmpty() && (savedKind == ModelAddress::Kind::LocalFile ||
+                                                     savedKind == ModelAddress::Kind::Remote);
     modelName_ = savedInstalled ? saved : firstUsableModel();
     ensureTarget();
     store_.open();
@@ -83,10 +84,12 @@ ChatController::~ChatController() {
 // ---- model ------------------------------------------------------------------------
 
 QString ChatController::modelDisplayName() const {
+    if (isRemote()) return remoteTarget_ ? remoteTarget_->displayName() : modelName_;
     return target_ ? target_->displayName() : modelName_;
 }
 
 QString ChatController::modelState() const {
+    if (isRemote()) return remoteTarget_ ? QStringLiteral("ready") : QStringLiteral("failed");
     if (!target_) return QStringLiteral("none");
     switch (target_->state()) {
         case local::LocalTarget::State::Loading:
@@ -103,6 +106,7 @@ double ChatController::modelProgress() const {
     return target_ ? target_->loadProgress() : 0;
 }
 QString ChatController::modelError() const {
+    if (isRemote()) return {};
     return target_ ? target_->errorString() : QString();
 }
 
@@ -124,6 +128,7 @@ void ChatController::setModelName(const QString& name) {
 }
 
 void ChatController::ensureTarget() {
+    if (ensureRemoteTarget()) return;
     if (target_ && target_->id() == modelName_) return;
     if (job_) {
         // The old target's job dies with it and reports nothing: finish the reply here.
@@ -165,6 +170,7 @@ void ChatController::ensureTarget() {
 
 void ChatController::onStoreOpened() {
     conversations_.attach(&store_);
+    loadEndpoints();
     ready_ = true;
     Q_EMIT readyChanged();
     const qint64 last = QSettings().value(QLatin1String(kLastConversationKey)).toLongLong();
@@ -178,6 +184,7 @@ void ChatController::newConversation() {
     thread_.clear();
     contextUsed_ = 0;
     QSettings().remove(QLatin1String(kLastConversationKey));
+    refreshCost();
     Q_EMIT conversationChanged();
     Q_EMIT contextChanged();
 }
@@ -214,11 +221,16 @@ void ChatController::setConversation(const store::ConversationRecord& record) {
     conversationTitle_ = record.title;
     parameters_.loadJson(record.parameters);
     QSettings().setValue(QLatin1String(kLastConversationKey), record.id);
+    const auto usable = [](const QString& address) {
+        const ModelAddress::Kind kind = ModelStore().resolve(address).kind;
+        return kind == ModelAddress::Kind::LocalFile || kind == ModelAddress::Kind::Remote;
+    };
     if (!record.defaultTarget.isEmpty() && record.defaultTarget != modelName_ && !generating() &&
-        ModelStore().resolve(record.defaultTarget).kind == ModelAddress::Kind::LocalFile) {
+        usable(record.defaultTarget)) {
         modelName_ = record.defaultTarget;
         ensureTarget();
     }
+    refreshCost();
     Q_EMIT conversationChanged();
 }
 

@@ -17,6 +17,8 @@
 #include <QTimer>
 #include <memory>
 
+#include "core/remote/cost.h"
+#include "core/remote/pii_scrubber.h"
 #include "core/store/conversation_list_model.h"
 #include "core/store/message_thread_model.h"
 #include "core/store/store.h"
@@ -52,6 +54,12 @@ class ChatController : public QObject {
     Q_PROPERTY(int contextSize READ contextSize NOTIFY contextChanged)
     Q_PROPERTY(QString pendingDeleteTitle READ pendingDeleteTitle NOTIFY pendingDeleteChanged)
     Q_PROPERTY(QString databasePath READ databasePath NOTIFY readyChanged)
+    // Remote endpoints (chat_remote.cpp): the saved ones, for the model picker; whether the
+    // selected target is remote; the open conversation's summed cost.
+    Q_PROPERTY(QVariantList endpoints READ endpoints NOTIFY endpointsChanged)
+    Q_PROPERTY(bool remote READ isRemote NOTIFY modelChanged)
+    Q_PROPERTY(double conversationCost READ conversationCost NOTIFY costChanged)
+    Q_PROPERTY(QString conversationCostText READ conversationCostText NOTIFY costChanged)
 public:
     explicit ChatController(QObject* parent = nullptr);
     ~ChatController() override;
@@ -103,6 +111,20 @@ public:
     Q_INVOKABLE void switchSibling(qint64 messageId, int step);           // -1 / +1
     Q_INVOKABLE void deleteMessage(qint64 messageId);
 
+    // ---- remote endpoints (chat_remote.cpp) ----
+    QVariantList endpoints() const;
+    bool isRemote() const;
+    double conversationCost() const { return conversationCost_; }
+    QString conversationCostText() const { return remote::formatCost(conversationCost_); }
+    // The address an endpoint form describes: keys kind ("openai" | "sagemaker"), url, model,
+    // name (SageMaker endpoint), region, format. Empty when incomplete.
+    Q_INVOKABLE QString endpointAddress(const QVariantMap& fields) const;
+    // Saves the endpoint (keys above plus title, priceIn, priceOut, priceHour, scrubPii) and
+    // selects it for the conversation; returns its address, or "" with errorText set.
+    Q_INVOKABLE QString addEndpoint(const QVariantMap& fields);
+    // What `text` would look like on the wire with scrubbing on (fresh placeholders).
+    Q_INVOKABLE QString previewScrub(const QString& text) const;
+
     // ---- helpers for the view ----
     Q_INVOKABLE QVariantList messageBlocks(const QString& content) const;
     Q_INVOKABLE void copyToClipboard(const QString& text) const;
@@ -127,6 +149,8 @@ Q_SIGNALS:
     void contextChanged();
     void pendingDeleteChanged();
     void errorChanged();
+    void endpointsChanged();
+    void costChanged();
     void focusMessage(int row);
     // A reply finished (any reason); `finish` is the store's finish-reason name.
     void replyFinished(qint64 messageId, const QString& finish);
@@ -163,6 +187,20 @@ private:
     void finishStream(const GenerationStats& stats);
     void updateContextUsage(const store::MessageRecord& record);
 
+    // chat_remote.cpp
+    Target* activeTarget() const;  // the remote target when one is selected, else the local
+    bool ensureRemoteTarget();     // true when modelName_ is a remote address (handled)
+    const store::EndpointRecord* currentEndpoint() const;
+    void loadEndpoints();
+    void refreshCost();
+    // Scrubs the request for the current endpoint (when it asks for it) and remembers what
+    // was sent; pieces of the reply then go through restorePiece().
+    GenerationRequest prepareRemoteRequest(GenerationRequest request);
+    QString restorePiece(const QString& piece);
+    QString finishRestore();
+    void recordRemoteReply(qint64 messageId, const GenerationStats& stats,
+                           store::MessageStats* messageStats);
+
     store::Store store_;
     store::ConversationListModel conversations_;
     store::MessageThreadModel thread_;
@@ -174,6 +212,15 @@ private:
     QString conversationTitle_;
     QString modelName_;
     std::unique_ptr<local::LocalTarget> target_;
+    std::unique_ptr<Target> remoteTarget_;
+    QVector<store::EndpointRecord> endpoints_;
+    // Per conversation, so placeholders stay stable across its turns; the running reply
+    // holds its vault too (a conversation switch mid-stream must not pull it away).
+    QHash<qint64, std::shared_ptr<remote::PiiVault>> vaults_;
+    std::shared_ptr<remote::PiiVault> streamVault_;
+    std::unique_ptr<remote::PiiStreamRestorer> restorer_;
+    QString sentBody_;  // the request body of the running remote reply
+    double conversationCost_ = 0;
     std::shared_ptr<Job> job_;
     bool starting_ = false;       // between send() and the job's start (store round trips)
     bool stopRequested_ = false;  // Esc while starting: cancel the job as soon as it exists

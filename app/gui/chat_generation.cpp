@@ -38,7 +38,7 @@ QString titleFrom(const QString& text) {
 bool ChatController::send(const QString& text) {
     const QString content = text.trimmed();
     if (content.isEmpty() || generating() || !ready_) return false;
-    if (!target_) {
+    if (!activeTarget()) {
         setError(
             tr("No model selected. Install one with `hearth models pull "
                "smollm2-135m-instruct`."));
@@ -159,6 +159,7 @@ void ChatController::startReply(qint64 parentId, const QString& prefix, bool rel
     reply.parentId = parentId;
     reply.role = store::Role::Assistant;
     reply.target = modelName_;
+    if (const store::EndpointRecord* endpoint = currentEndpoint()) reply.endpointId = endpoint->id;
     reply.sampling = parameters_.toJson();
     const qint64 conversation = conversationId_;
     stream_ = {};
@@ -181,7 +182,8 @@ void ChatController::startReply(qint64 parentId, const QString& prefix, bool rel
 }
 
 void ChatController::startJob(const store::MessageRecord& reply, const QString& prefix) {
-    if (!target_) {
+    Target* target = activeTarget();
+    if (!target) {
         GenerationStats stats;
         stats.finish = FinishReason::error;
         stats.error = "no model selected";
@@ -190,15 +192,17 @@ void ChatController::startJob(const store::MessageRecord& reply, const QString& 
     }
     const bool visible = reply.conversationId == conversationId_;
     if (visible && !prefix.isEmpty()) thread_.appendDelta(prefix);
-    const GenerationRequest request = buildRequest(prefix);
+    const GenerationRequest request = prepareRemoteRequest(buildRequest(prefix));
     Sink sink;
-    sink.onPiece = [this](const QString& piece) {
+    sink.onPiece = [this](const QString& raw) {
+        const QString piece = restorePiece(raw);  // PII placeholders back to the originals
+        if (piece.isEmpty()) return;
         stream_.pending += piece;
         store_.appendDelta(stream_.ticket, piece);
         if (!flushTimer_.isActive()) flushTimer_.start();
     };
     sink.onFinished = [this](const GenerationStats& stats) { finishStream(stats); };
-    job_ = target_->start(request, std::move(sink));
+    job_ = target->start(request, std::move(sink));
     starting_ = false;  // generating() stays true through job_
     if (stopRequested_) job_->cancel();
     stopRequested_ = false;
@@ -230,19 +234,28 @@ void ChatController::flushPieces() {
 }
 
 void ChatController::finishStream(const GenerationStats& stats) {
+    if (const QString rest = finishRestore(); !rest.isEmpty()) {
+        stream_.pending += rest;
+        store_.appendDelta(stream_.ticket, rest);
+    }
     flushPieces();
     store::MessageStats messageStats;
     messageStats.promptTokens = stats.prompt_tokens;
     messageStats.completionTokens = stats.completion_tokens;
     messageStats.ttftMs = stats.time_to_first_token_ms;
     messageStats.tokensPerS = stats.tokens_per_s;
+    recordRemoteReply(stream_.messageId, stats, &messageStats);
     const QString error = QString::fromStdString(stats.error);
     const qint64 conversation = stream_.conversationId;
-    store_.finishReply(stream_.ticket, messageStats, toStoreFinish(stats.finish), error,
+    // A remote stream that broke after text was shown keeps it, marked interrupted.
+    const store::FinishReason finish =
+        stats.interrupted ? store::FinishReason::Interrupted : toStoreFinish(stats.finish);
+    store_.finishReply(stream_.ticket, messageStats, finish, error,
                        [this, conversation](const store::MessageRecord& record) {
                            if (conversation == conversationId_) {
                                thread_.updateMessage(record);
                                updateContextUsage(record);
+                               refreshCost();
                            }
                            Q_EMIT replyFinished(record.id, store::finishReasonName(record.finish));
                        });

@@ -48,11 +48,21 @@ Item {
                     used: pane.chat.contextUsed
                     size: pane.chat.contextSize
                 }
+                Label {
+                    objectName: "conversationCost"
+                    visible: pane.chat.conversationCost > 0
+                    text: pane.chat.conversationCostText
+                    color: Theme.mutedText
+                    font.pixelSize: Theme.smallFontSize
+                    ToolTip.visible: costHover.hovered
+                    ToolTip.text: qsTr("Estimated cost of this conversation")
+                    HoverHandler { id: costHover }
+                }
                 ComboBox {
                     id: modelPicker
                     objectName: "modelPicker"
                     model: pane.models
-                    textRole: "name"
+                    textRole: "label"
                     valueRole: "name"
                     implicitWidth: 250
                     implicitHeight: Theme.controlHeight
@@ -60,17 +70,23 @@ Item {
                     currentIndex: pane.models.indexOf(pane.chat.modelName)
                     onActivated: index => pane.chat.modelName = pane.models.nameAt(index)
                     delegate: ItemDelegate {
-                        required property string name
+                        required property string label
                         required property string quant
                         required property string sizeText
                         required property int index
                         width: ListView.view.width
                         highlighted: modelPicker.highlightedIndex === index
                         contentItem: RowLayout {
-                            Label { text: name; color: Theme.text; Layout.fillWidth: true; elide: Text.ElideRight }
+                            Label { text: label; color: Theme.text; Layout.fillWidth: true; elide: Text.ElideRight }
                             Label { text: quant + " · " + sizeText; color: Theme.faintText; font.pixelSize: Theme.smallFontSize }
                         }
                     }
+                }
+                IconButton {
+                    objectName: "addEndpointButton"
+                    iconName: "plus"
+                    tip: qsTr("Add a remote endpoint")
+                    onClicked: endpointEditor.open()
                 }
                 IconButton {
                     objectName: "parametersToggle"
@@ -162,5 +178,10 @@ Item {
             chat: pane.chat
             onSent: pane.follow = true
         }
+    }
+
+    EndpointEditor {
+        id: endpointEditor
+        chat: pane.chat
     }
 }

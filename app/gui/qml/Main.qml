@@ -46,6 +46,7 @@ ApplicationWindow {
     ModelPickerModel {
         id: installedModels
         objectName: "installedModels"
+        endpoints: chat.endpoints
     }
 
     function prepareScene(name) { scene.prepare(name) }

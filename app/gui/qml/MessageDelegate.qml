@@ -22,6 +22,7 @@ Item {
     required property int completionTokens
     required property real tokensPerS
     required property real ttftMs
+    required property real cost
     property var chat
     property bool isLast: false
     property bool editing: false
@@ -224,6 +225,7 @@ Item {
                 text: item.target + "  ·  " + item.completionTokens + " tokens  ·  "
                       + item.tokensPerS.toFixed(1) + " tok/s  ·  first token "
                       + Math.round(item.ttftMs) + " ms"
+                      + (item.cost > 0 ? "  ·  $" + item.cost.toFixed(4) : "")
             }
         }
     }
