@@ -14,7 +14,8 @@ The endpoint name picks the scenario and, with a -tgi/-lmi/-openai suffix, the f
 (else --format): ok, throttle-once (every other request is throttled), unavailable (503),
 validation, model-error (424), model-error-mid (ModelStreamError after some text),
 stream-failure (InternalStreamFailure), drop (connection closed mid-stream), corrupt-crc,
-stall (text, then silence), nostream (streaming rejected, InvokeEndpoint works).
+stall (text, then silence), nostream (streaming rejected, InvokeEndpoint works),
+early-stream-failure (every other stream is an InternalStreamFailure before any text).
 
 Usage: fake_sagemaker.py --access-key AKID --secret SECRET [--token TOKEN] [--region R]
                          [--format tgi|lmi|openai]
@@ -299,6 +300,9 @@ class Handler(BaseHTTPRequestHandler):
             count = COUNTERS.get(name, 0)
             COUNTERS[name] = count + 1
         tokens = reply_tokens(prompt)
+        if name.startswith("early-stream-failure") and count % 2 == 0 and streaming:
+            return self.stream_frames(exception_frame("InternalStreamFailure",
+                                                      {"Message": "Internal stream failure"}))
         if name.startswith("throttle-once") and count % 2 == 0:
             return self.send_error_json(
                 400, "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral."
@@ -347,11 +351,12 @@ class Handler(BaseHTTPRequestHandler):
             bad[-1] ^= 0xFF
             frames += bytes(bad)
 
+        self.stream_frames(frames, fault)
+
+    def stream_frames(self, frames, fault=None):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.send_response(200)
         self.send_header("Content-Type", "application/vnd.amazon.eventstream")
-        self.send_header("X-Amzn-SageMaker-Content-Type",
-                         "application/jsonlines" if fmt == "lmi" else "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         for i, piece in enumerate(cut(frames, WIRE_CUTS)):

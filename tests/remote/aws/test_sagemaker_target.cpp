@@ -236,6 +236,15 @@ private slots:
                     kPartial, true);
     }
 
+    // InternalStreamFailure before any text: asked again (SageMaker says "try again").
+    void early_stream_failure_is_retried() {
+        const Outcome o =
+            run("sagemaker://early-stream-failure-openai?region=us-east-1&format=openai", env());
+        QCOMPARE(QString::fromStdString(o.stats.error), QString());
+        QCOMPARE(o.text, kReply);
+        QCOMPARE(o.stats.completion_tokens, 16);
+    }
+
     void dropped_connection() {
         expectError(run("sagemaker://drop-lmi?region=us-east-1&format=lmi", env()),
                     "connection lost mid-response", kPartial, true);

@@ -15,6 +15,7 @@ void ResponseStreamDecoder::handleFrame(const EventMessage& m, QList<ContainerEv
             addData(data, out);
     } else if (type == "exception") {
         error_ = describeStreamException(m.stringHeader(":exception-type"), m.payload);
+        transient_ = m.stringHeader(":exception-type") == "InternalStreamFailure";
     } else if (type == "error") {
         error_ = describeStreamException(m.stringHeader(":error-code"),
                                          m.stringHeader(":error-message"));

@@ -36,6 +36,8 @@ public:
 
     bool failed() const { return !error_.isEmpty(); }
     QString error() const { return error_; }
+    // The failure was SageMaker's InternalStreamFailure ("try your request again").
+    bool failureIsTransient() const { return transient_; }
 
 private:
     void addData(const QByteArray& data, QList<ContainerEvent>* out);
@@ -47,6 +49,7 @@ private:
     EventLineDecoder lines_;
     QByteArray whole_;
     QString error_;
+    bool transient_ = false;
 };
 
 }  // namespace hearth::remote::aws

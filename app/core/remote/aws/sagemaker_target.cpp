@@ -30,7 +30,9 @@ struct JobState {
     bool sawFinal = false;
     FinishReason finish = FinishReason::stop;
     std::optional<int> promptTokens, completionTokens;
-    QString fatal;       // a stream failure that ended the job (connection then aborted)
+    QString fatal;                  // a stream failure that ended the job (connection then aborted)
+    bool fatalIsTransient = false;  // InternalStreamFailure: worth asking again
+    int streamRetries = 0;
     bool ended = false;  // nothing more is delivered
     bool cancelRequested = false;
 };
@@ -105,7 +107,10 @@ void onBytes(const std::shared_ptr<JobState>& state, const QByteArray& bytes) {
     if (state->ended || !state->fatal.isEmpty() || !state->decoder) return;
     for (const ContainerEvent& e : state->decoder->feed(bytes))
         if (!handleEvent(state, e)) return;
-    if (state->decoder->failed()) abortWith(state, state->decoder->error());
+    if (state->decoder->failed()) {
+        state->fatalIsTransient = state->decoder->failureIsTransient();
+        abortWith(state, state->decoder->error());
+    }
 }
 
 bool looksLikeStreamingUnsupported(const AwsError& e) {
@@ -117,6 +122,18 @@ void onFinished(const std::shared_ptr<JobState>& state, const HttpResult& result
     if (state->http) state->http->deleteLater();
     state->http = nullptr;
     if (state->ended) return;
+    // SageMaker asks for a retry after an InternalStreamFailure; safe while no text was shown
+    // (never re-issue a generation the user has partly seen), within the retry budget.
+    if (!state->fatal.isEmpty() && state->fatalIsTransient && state->pieces == 0 &&
+        state->streamRetries + 1 < state->options.retry.maxAttempts) {
+        ++state->streamRetries;
+        state->fatal.clear();
+        state->fatalIsTransient = false;
+        state->sawFinal = false;
+        state->promptTokens.reset();
+        state->completionTokens.reset();
+        return begin(state);
+    }
     if (!state->fatal.isEmpty()) return failJob(state, state->fatal);
 
     switch (result.outcome) {
