@@ -12,6 +12,8 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$repo/build}"
 hearth="$build/bin/hearth"
 model="${HEARTH_SCREENSHOT_MODEL:-$HOME/.cache/hearth/models/smollm2-135m-instruct-q4_1.gguf}"
+# The playground shot compares two models side by side: this second one when it exists.
+model2="${HEARTH_SCREENSHOT_MODEL2:-$HOME/.cache/hearth/models/gemma3-270m-it-q4_k_m.gguf}"
 out="$repo/resources/screenshots"
 
 [[ -x "$hearth" ]] || { echo "screenshots: no $hearth (build it first)" >&2; exit 1; }
@@ -22,6 +24,7 @@ home="$(mktemp -d)"
 trap 'rm -rf "$home"' EXIT
 mkdir -p "$home/models" "$home/config" "$home/data" "$out"
 ln -s "$model" "$home/models/$(basename "$model")"
+[[ -f "$model2" ]] && ln -s "$model2" "$home/models/$(basename "$model2")"
 
 export HEARTH_DB="$home/hearth.db"
 export HEARTH_MODELS_DIR="$home/models"
@@ -39,4 +42,6 @@ shoot chat light chat.png
 shoot search light search.png
 shoot parameters light parameters.png
 shoot chat dark chat-dark.png
+# The example template over six rows of its dataset, every installed model a column.
+shoot playground light playground.png
 echo "screenshots: written to $out"

@@ -47,6 +47,7 @@ ColumnLayout {
                     TextField {
                         objectName: "exampleInput"
                         Layout.fillWidth: true
+                        Layout.preferredWidth: 100
                         placeholderText: qsTr("input")
                         text: example.input
                         onEditingFinished: shots.controller.setExample(example.index, text, example.output)

@@ -23,6 +23,7 @@ ColumnLayout {
             id: picker
             objectName: "targetPicker"
             Layout.fillWidth: true
+            Layout.preferredWidth: 100
             model: installed
             textRole: "title"
             valueRole: "name"
