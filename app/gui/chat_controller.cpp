@@ -38,6 +38,8 @@ ChatController::ChatController(QObject* parent) : QObject(parent) {
     connect(&parameters_, &GenerationParameters::edited, this, [this] {
         saveParametersTimer_.start();
         if (target_) target_->setContextSize(parameters_.contextSize());
+        // The device is chosen when a model loads: another one means loading it again.
+        if (target_ && target_->deviceRequest() != parameters_.engineDevice()) ensureTarget();
     });
     connect(&store_, &store::Store::opened, this, &ChatController::onStoreOpened);
     connect(&store_, &store::Store::openFailed, this, [this](const store::StoreError& e) {
@@ -111,7 +113,14 @@ QString ChatController::modelError() const {
 }
 
 QString ChatController::deviceName() const {
+    if (target_ && !target_->deviceName().isEmpty() && target_->deviceName() != "CPU")
+        return target_->deviceName();
     return tr("CPU · %n threads", nullptr, QThread::idealThreadCount());
+}
+
+QString ChatController::deviceNote() const {
+    if (!target_ || target_->deviceFallback().isEmpty()) return {};
+    return tr("GPU unavailable, running on the CPU: %1").arg(target_->deviceFallback());
 }
 
 int ChatController::contextSize() const {
@@ -129,7 +138,8 @@ void ChatController::setModelName(const QString& name) {
 
 void ChatController::ensureTarget() {
     if (ensureRemoteTarget()) return;
-    if (target_ && target_->id() == modelName_) return;
+    const QString device = parameters_.engineDevice();
+    if (target_ && target_->id() == modelName_ && target_->deviceRequest() == device) return;
     if (job_) {
         // The old target's job dies with it and reports nothing: finish the reply here.
         job_->cancel();
@@ -146,8 +156,9 @@ void ChatController::ensureTarget() {
         old->retire();
     }
     if (!modelName_.isEmpty()) {
-        target_ = std::make_unique<local::LocalTarget>(modelName_);
+        target_ = std::make_unique<local::LocalTarget>(modelName_, 0, nullptr, device);
         auto* target = target_.get();
+        connect(target, &local::LocalTarget::deviceChanged, this, &ChatController::deviceChanged);
         connect(target, &local::LocalTarget::stateChanged, this, [this, target] {
             if (target->state() == local::LocalTarget::State::Failed)
                 setError(tr("Could not load %1: %2").arg(modelName_, target->errorString()));
@@ -164,6 +175,7 @@ void ChatController::ensureTarget() {
     }
     Q_EMIT modelChanged();
     Q_EMIT contextChanged();
+    Q_EMIT deviceChanged();
 }
 
 // ---- conversations ----------------------------------------------------------------

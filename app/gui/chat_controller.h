@@ -48,7 +48,9 @@ class ChatController : public QObject {
     Q_PROPERTY(QString modelState READ modelState NOTIFY modelChanged)
     Q_PROPERTY(double modelProgress READ modelProgress NOTIFY modelProgressChanged)
     Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
-    Q_PROPERTY(QString deviceName READ deviceName CONSTANT)
+    Q_PROPERTY(QString deviceName READ deviceName NOTIFY deviceChanged)
+    // Non-empty when the model computes on the CPU although a GPU was asked for or chosen.
+    Q_PROPERTY(QString deviceNote READ deviceNote NOTIFY deviceChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextChanged)
     Q_PROPERTY(int contextSize READ contextSize NOTIFY contextChanged)
@@ -81,6 +83,7 @@ public:
     double modelProgress() const;
     QString modelError() const;
     QString deviceName() const;
+    QString deviceNote() const;
     bool generating() const { return starting_ || bool(job_); }
     int contextUsed() const { return contextUsed_; }
     int contextSize() const;
@@ -141,6 +144,7 @@ public:
     static constexpr int kUndoMs = 6000;
 
 Q_SIGNALS:
+    void deviceChanged();
     void readyChanged();
     void conversationChanged();
     void modelChanged();

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "backend/vulkan/device_select.h"
+
 namespace hearth::gui {
 
 namespace {
@@ -89,6 +91,26 @@ void GenerationParameters::setDevice(const QString& v) {
     set(device_, v);
 }
 
+QStringList GenerationParameters::devices() const {
+    static const QStringList list = [] {
+        QStringList out{QStringLiteral("auto"), QStringLiteral("cpu")};
+        for (const auto& d : vulkan::probe_devices().devices) {
+            if (d.usable())
+                out << QStringLiteral("%1: %2").arg(d.index).arg(QString::fromStdString(d.name));
+        }
+        return out;
+    }();
+    return list;
+}
+
+QString GenerationParameters::engineDevice() const {
+    if (device_ == QLatin1String("cpu")) return device_;
+    const QString number = device_.section(QLatin1Char(':'), 0, 0);
+    bool ok = false;
+    number.toInt(&ok);
+    return ok ? number : QString();  // "auto" and anything unknown: automatic
+}
+
 void GenerationParameters::applyPreset(const QString& name) {
     for (const auto& p : kPresets) {
         if (name != QLatin1String(p.name)) continue;
@@ -104,7 +126,7 @@ void GenerationParameters::applyPreset(const QString& name) {
 
 void GenerationParameters::resetToDefaults() {
     systemPrompt_.clear();
-    device_ = QStringLiteral("cpu");
+    device_ = QStringLiteral("auto");
     maxTokens_ = kDefaultMaxTokens;
     seed_ = -1;
     contextSize_ = 0;

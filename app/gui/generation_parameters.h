@@ -44,7 +44,10 @@ public:
     QString device() const { return device_; }
     QString preset() const { return preset_; }
     QStringList presets() const;
-    QStringList devices() const { return {QStringLiteral("cpu")}; }
+    // "auto", "cpu", then "N: NAME" for each Vulkan device (probed once per process).
+    QStringList devices() const;
+    // device() as the engine's request: "" (auto: HEARTH_DEVICE or the best GPU), "cpu", "N".
+    QString engineDevice() const;
 
     void setSystemPrompt(const QString& v);
     void setTemperature(double v);
@@ -76,7 +79,7 @@ private:
     void setSampling(T& field, const T& value);  // also drops a preset it no longer matches
     void markCustom();
 
-    QString systemPrompt_, device_ = QStringLiteral("cpu"), preset_;
+    QString systemPrompt_, device_ = QStringLiteral("auto"), preset_;
     double temperature_ = 0, topP_ = 0, minP_ = 0;
     int topK_ = 0, maxTokens_ = 0, seed_ = -1, contextSize_ = 0;
     bool loading_ = false;

@@ -61,6 +61,35 @@ private Q_SLOTS:
         QTest::qWait(50);
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
     }
+
+    // A GPU that cannot be used shows as a note in the status bar; choosing the CPU in the
+    // parameters panel reloads the model there and the note goes.
+    void deviceFallbackIsNotedInTheStatusBar() {
+        hearth::test::GuiHome home(true);
+        QVERIFY(home.ok());
+        qputenv("HEARTH_DEVICE", "0");
+        qputenv("VK_ICD_FILENAMES", "/nonexistent/hearth-no-driver.json");
+        qputenv("VK_DRIVER_FILES", "/nonexistent/hearth-no-driver.json");
+        {
+            hearth::test::OpenWindow w;
+            QVERIFY(w.open());
+            QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelState(), QStringLiteral("ready"), 30000);
+            QQuickItem* note = w.item(QStringLiteral("deviceFallbackNote"));
+            QVERIFY(note);
+            QTRY_VERIFY(note->isVisible());
+            const QString text = note->property("text").toString();
+            QVERIFY2(
+                text.contains(QStringLiteral("CPU")) && text.contains(QStringLiteral("driver")),
+                qPrintable(text));
+            QVERIFY(w.chat->parameters()->devices().contains(QStringLiteral("cpu")));
+            w.chat->parameters()->setDevice(QStringLiteral("cpu"));
+            QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelState(), QStringLiteral("ready"), 30000);
+            QTRY_VERIFY(!note->isVisible());
+        }
+        qunsetenv("HEARTH_DEVICE");
+        qunsetenv("VK_ICD_FILENAMES");
+        qunsetenv("VK_DRIVER_FILES");
+    }
 };
 
 QTEST_MAIN(TestGuiWindow)

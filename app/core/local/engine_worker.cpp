@@ -37,12 +37,14 @@ EngineWorker::EngineWorker(std::shared_ptr<std::atomic<bool>> abortLoad)
 
 EngineWorker::~EngineWorker() = default;
 
-void EngineWorker::load(const QString& path, int threads, const QString& chatTemplate) {
+void EngineWorker::load(const QString& path, int threads, const QString& chatTemplate,
+                        const QString& device) {
     session_.reset();
     model_.reset();
     loadError_.clear();
     LoadOptions options;
     options.n_threads = threads;
+    options.device = device.toStdString();
     options.chat_template = chatTemplate.toStdString();
     options.progress = [this](float fraction) {
         Q_EMIT loadProgress(fraction);
@@ -55,12 +57,26 @@ void EngineWorker::load(const QString& path, int threads, const QString& chatTem
         QString name = QString::fromStdString(info.name);
         if (name.isEmpty()) name = QFileInfo(path).completeBaseName();
         Q_EMIT loaded(name, info.context_length);
+        reportDevice();
     } catch (const std::exception& e) {
         session_.reset();
         model_.reset();
         loadError_ = QString::fromUtf8(e.what());
         Q_EMIT loadFailed(loadError_);
     }
+}
+
+void EngineWorker::reportDevice() {
+    if (!model_) return;
+    const DeviceStatus status = model_->device();
+    const QString name = status.backend == "cpu"
+                             ? QStringLiteral("CPU")
+                             : QString::fromStdString(status.name) + QStringLiteral(" (Vulkan)");
+    const QString fallback = QString::fromStdString(status.fallback);
+    if (name == deviceName_ && fallback == deviceFallback_) return;
+    deviceName_ = name;
+    deviceFallback_ = fallback;
+    Q_EMIT deviceReady(name, fallback);
 }
 
 void EngineWorker::fail(const QString& message) {
@@ -105,6 +121,7 @@ void EngineWorker::generate(quint64 jobId, const GenerationRequest& request,
                              QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())));
             },
             cancel.get());
+        reportDevice();  // a GPU that failed mid-reply left the model on the CPU
         Q_EMIT finished(jobId, stats);
     } catch (const std::exception& e) {
         Q_EMIT finished(jobId, failedStats(QString::fromUtf8(e.what())));

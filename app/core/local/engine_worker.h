@@ -33,7 +33,8 @@ public:
 
 public Q_SLOTS:
     // chatTemplate: Jinja source overriding the file's own; empty = the file's.
-    void load(const QString& path, int threads, const QString& chatTemplate);
+    // device: the engine's request ("" = HEARTH_DEVICE or automatic, "cpu", "N").
+    void load(const QString& path, int threads, const QString& chatTemplate, const QString& device);
     // No model to load: every job finishes with this error.
     void fail(const QString& message);
     // Takes effect on the next generate(): the session (and its KV cache) is recreated.
@@ -44,6 +45,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void loadProgress(float fraction);
     void loaded(const QString& modelName, int trainedContext);
+    // Where the model computes; `fallback` is why it is the CPU against the request (empty
+    // when it is not). Sent after loading and whenever a generation changed it.
+    void deviceReady(const QString& name, const QString& fallback);
     void loadFailed(const QString& message);
     void contextReady(int contextSize);
     void piece(quint64 jobId, const QString& text);
@@ -51,13 +55,15 @@ Q_SIGNALS:
 
 private:
     void ensureSession();
+    void reportDevice();
     GenerationRequest continuationRequest(const GenerationRequest& request) const;
 
     std::shared_ptr<std::atomic<bool>> abortLoad_;
     std::shared_ptr<Model> model_;
     std::unique_ptr<Session> session_;
     QString loadError_;
-    int contextSize_ = 0;  // 0 = engine default
+    int contextSize_ = 0;                  // 0 = engine default
+    QString deviceName_, deviceFallback_;  // last reported
 };
 
 }  // namespace hearth::local

@@ -30,8 +30,9 @@ void registerTypes() {
 
 }  // namespace
 
-LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* parent)
-    : QObject(parent), id_(modelNameOrPath) {
+LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* parent,
+                         const QString& device)
+    : QObject(parent), id_(modelNameOrPath), deviceRequest_(device) {
     registerTypes();
     const ModelAddress address = ModelStore().resolve(modelNameOrPath);
     QString chatTemplate;
@@ -67,6 +68,12 @@ LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* p
         state_ = State::Failed;
         Q_EMIT stateChanged(state_);
     });
+    connect(worker_, &EngineWorker::deviceReady, this,
+            [this](const QString& name, const QString& fallback) {
+                deviceName_ = name;
+                deviceFallback_ = fallback;
+                Q_EMIT deviceChanged();
+            });
     connect(worker_, &EngineWorker::contextReady, this, [this](int tokens) {
         contextSize_ = tokens;
         Q_EMIT contextSizeChanged(tokens);
@@ -84,7 +91,8 @@ LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* p
         return;
     }
     QMetaObject::invokeMethod(worker_, "load", Qt::QueuedConnection, Q_ARG(QString, path_),
-                              Q_ARG(int, threads), Q_ARG(QString, chatTemplate));
+                              Q_ARG(int, threads), Q_ARG(QString, chatTemplate),
+                              Q_ARG(QString, device));
 }
 
 void LocalTarget::retire() {

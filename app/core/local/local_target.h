@@ -26,8 +26,9 @@ public:
 
     // `modelNameOrPath` goes through ModelStore::resolve() (catalog name, alias, file stem or
     // path); an address that is not a local file fails at once (state Failed).
-    explicit LocalTarget(const QString& modelNameOrPath, int threads = 0,
-                         QObject* parent = nullptr);
+    // `device`: the engine's request ("" = HEARTH_DEVICE or automatic, "cpu", "N").
+    explicit LocalTarget(const QString& modelNameOrPath, int threads = 0, QObject* parent = nullptr,
+                         const QString& device = QString());
     ~LocalTarget() override;
 
     QString id() const override { return id_; }
@@ -40,6 +41,11 @@ public:
     QString filePath() const { return path_; }
     int contextSize() const { return contextSize_; }  // 0 until the session exists
     int trainedContext() const { return trainedContext_; }
+    QString deviceRequest() const { return deviceRequest_; }
+    // Where the model computes once loaded ("CPU", "NAME (Vulkan)"); empty before.
+    QString deviceName() const { return deviceName_; }
+    // Why it computes on the CPU against the request; empty when it does not.
+    QString deviceFallback() const { return deviceFallback_; }
     void setContextSize(int tokens);  // 0 = engine default; applies to the next job
 
     // Starts tearing down without blocking the caller: cancels jobs (which then get no
@@ -53,11 +59,13 @@ Q_SIGNALS:
     void stateChanged(hearth::local::LocalTarget::State state);
     void loadProgressChanged(float fraction);
     void contextSizeChanged(int tokens);
+    void deviceChanged();
     void retired();
 
 private:
     // Bookkeeping below is touched only on the target's own thread.
     QString id_, path_, modelName_, error_;
+    QString deviceRequest_, deviceName_, deviceFallback_;
     State state_ = State::Loading;
     float progress_ = 0;
     int contextSize_ = 0, trainedContext_ = 0;

@@ -22,6 +22,18 @@ Rectangle {
             color: Theme.mutedText
             font.pixelSize: Theme.smallFontSize
         }
+        Label {
+            objectName: "deviceFallbackNote"
+            visible: bar.chat.deviceNote !== ""
+            text: bar.chat.deviceNote
+            color: Theme.warning
+            font.pixelSize: Theme.smallFontSize
+            elide: Text.ElideRight
+            Layout.maximumWidth: 420
+            ToolTip.visible: noteHover.hovered
+            ToolTip.text: bar.chat.deviceNote
+            HoverHandler { id: noteHover }
+        }
         Rectangle { width: 1; height: 14; color: Theme.border }
         Rectangle {
             width: 8; height: 8; radius: 4
