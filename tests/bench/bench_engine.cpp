@@ -83,6 +83,7 @@ template <typename Fn>
 SideResult in_child(Fn fn) {
     int fds[2];
     if (pipe(fds) != 0) return {};
+    std::fflush(stdout);  // or the child may print the parent's buffered lines again
     const pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
@@ -106,6 +107,9 @@ void hearth_side(const std::string& path, int threads, int reps, double* out) {
     try {
         hearth::LoadOptions load;
         load.n_threads = threads;
+        // The CPU engine against llama.cpp's CPU build: no Vulkan probing (a software Vulkan
+        // driver alone adds tens of MB to the peak RSS).
+        load.device = "cpu";
         auto model = hearth::Model::load(path, load);
         const int n_vocab = model->info().n_vocab;
         double best_prefill = 0, best_decode = 0;
