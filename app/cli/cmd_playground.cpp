@@ -23,6 +23,7 @@
 #include "core/playground/playground_targets.h"
 #include "core/playground/run_export.h"
 #include "core/playground/run_summary.h"
+#include "core/playground/template_diff.h"
 
 namespace hearth::cli {
 namespace {
@@ -37,7 +38,9 @@ extern "C" void onPlaygroundInterrupt(int) {
 }
 
 const QString kUsage = QStringLiteral(
-    "Usage: hearth playground run TEMPLATE.json --dataset FILE [-m TARGET]... [options]");
+    "Usage: hearth playground run TEMPLATE.json --dataset FILE [-m TARGET]... [options]\n"
+    "       hearth playground diff NAME [FROM TO]   what changed between two stored versions\n"
+    "                                               of template NAME (default: the last two)");
 
 bool writeFile(const QString& path, const QByteArray& bytes, QString* error) {
     QSaveFile file(path);
@@ -275,6 +278,48 @@ int runCommand(const QStringList& args) {
     return exitCode;
 }
 
+int diffCommand(const QStringList& args) {
+    if (args.size() != 1 && args.size() != 3)
+        return fail(2, QStringLiteral("playground diff needs NAME, or NAME FROM TO\n") + kUsage);
+    try {
+        auto db = store::StoreDatabase::open(store::StoreDatabase::defaultPath());
+        store::Id templateId = 0;
+        for (const store::PromptTemplateRecord& t : db->templates())
+            if (t.name == args[0]) templateId = t.id;
+        if (templateId == 0) return fail(1, QStringLiteral("no stored template '%1'").arg(args[0]));
+        const QVector<store::TemplateVersionRecord> versions = db->templateVersions(templateId);
+        int from = int(versions.size()) - 1, to = int(versions.size());
+        if (args.size() == 3) {
+            bool okFrom = false, okTo = false;
+            from = args[1].toInt(&okFrom);
+            to = args[2].toInt(&okTo);
+            if (!okFrom || !okTo) return fail(2, QStringLiteral("versions are numbers: FROM TO"));
+        }
+        const store::TemplateVersionRecord* a = nullptr;
+        const store::TemplateVersionRecord* b = nullptr;
+        for (const store::TemplateVersionRecord& v : versions) {
+            if (v.version == from) a = &v;
+            if (v.version == to) b = &v;
+        }
+        if (!a || !b)
+            return fail(1, QStringLiteral("template '%1' has versions 1 to %2")
+                               .arg(args[0])
+                               .arg(versions.size()));
+        QTextStream out(stdout);
+        out << QStringLiteral("version %1 (%2) -> version %3 (%4)\n")
+                   .arg(a->version)
+                   .arg(a->message)
+                   .arg(b->version)
+                   .arg(b->message);
+        const QString diff = formatDiff(diffTemplates(PromptTemplate::fromVersion(args[0], *a),
+                                                      PromptTemplate::fromVersion(args[0], *b)));
+        out << (diff.isEmpty() ? QStringLiteral("(no changes)\n") : diff);
+        return 0;
+    } catch (const store::StoreException& e) {
+        return fail(1, QStringLiteral("database: ") + e.error().message);
+    }
+}
+
 }  // namespace
 
 int cmdPlayground(const QStringList& args) {
@@ -283,6 +328,7 @@ int cmdPlayground(const QStringList& args) {
         return args.isEmpty() ? 2 : 0;
     }
     if (args[0] == QLatin1String("run")) return runCommand(args.mid(1));
+    if (args[0] == QLatin1String("diff")) return diffCommand(args.mid(1));
     return fail(2, QStringLiteral("unknown playground subcommand '%1'\n").arg(args[0]) + kUsage);
 }
 

@@ -150,6 +150,32 @@ private Q_SLOTS:
                       env_);
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(QString::fromUtf8(r.out).contains(QLatin1String(" 0/2 ")), r.out.constData());
+
+        // A changed template is a new version; `playground diff` shows the change.
+        QFile file(passing);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray changed =
+            file.readAll().replace("\"user\": \"{{topic}}\"", "\"user\": \"A story: {{topic}}\"");
+        file.close();
+        QVERIFY(changed.contains("A story"));
+        write(QStringLiteral("passing.json"), changed);
+        r = runHearth({QStringLiteral("playground"), QStringLiteral("run"), passing,
+                       QStringLiteral("--dataset"), data, QStringLiteral("-m"), kModel,
+                       QStringLiteral("--max-rows"), QStringLiteral("1")},
+                      env_);
+        QVERIFY2(r.err.contains("version 2 (new)"), r.err.constData());
+        r = runHearth({QStringLiteral("playground"), QStringLiteral("diff"),
+                       QStringLiteral("passing.json")},  // the template's "name"
+                      env_);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QString::fromUtf8(r.out),
+                 QStringLiteral("version 1 (version 1) -> version 2 (version 2)\n"
+                                "@@ user\n- {{topic}}\n+ A story: {{topic}}\n"));
+        r = runHearth({QStringLiteral("playground"), QStringLiteral("diff"),
+                       QStringLiteral("no-such-template")},
+                      env_);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("no stored template 'no-such-template'"));
     }
 
     void killedRunResumesWithoutRepeatingCells() {
