@@ -66,7 +66,10 @@ void CpuBackend::get_rows(const WeightTensor& table, const int32_t* ids, const R
 }
 
 void CpuBackend::silu_gate(const Rows& gate, const Rows& up) {
-    cpu::silu_gate(gate.data, up.data, gate.rows * gate.cols);
+    // Row by row: ggml's vector loop restarts at each row, so its scalar tail does too.
+    for (int64_t r = 0; r < gate.rows; ++r) {
+        cpu::silu_gate(gate.row(r), up.row(r), gate.cols);
+    }
 }
 
 void CpuBackend::gelu_gate(const Rows& gate, const Rows& up) {

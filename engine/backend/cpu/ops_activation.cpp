@@ -4,14 +4,16 @@
 #include <cmath>
 
 #include "backend/cpu/fp16.h"
+#include "backend/cpu/vec_math.h"
 
 namespace hearth::cpu {
 namespace {
 
+// ggml's gelu_f32 as its native build compiles it: 1 + a*x*x contracted to one fma.
 float gelu_tanh(float x) {
     constexpr float kCoefA = 0.044715f;
     constexpr float kSqrt2OverPi = 0.79788456080286535587989211986876f;
-    return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * (1.0f + kCoefA * x * x)));
+    return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * std::fma(kCoefA * x, x, 1.0f)));
 }
 
 // GELU of every F16 value, as F16 bits; built once (65536 entries, 128 KiB).
@@ -29,25 +31,20 @@ const std::array<uint16_t, 65536>& gelu_table() {
 }  // namespace
 
 void silu_gate(float* gate, const float* up, int64_t n) {
-    for (int64_t i = 0; i < n; ++i) {
-        const float x = gate[i];
-        gate[i] = x / (1.0f + std::exp(-x)) * up[i];
-    }
+    swiglu(gate, up, n);
 }
 
 void gelu_gate(float* gate, const float* up, int64_t n) {
     const auto& table = gelu_table();
     for (int64_t i = 0; i < n; ++i) {
         const float x = gate[i];
-        float g;
         if (x <= -10.0f) {
-            g = 0.0f;
+            gate[i] = 0.0f;  // +0 whatever the sign of up[i], as ggml
         } else if (x >= 10.0f) {
-            g = x;
+            gate[i] = x * up[i];
         } else {
-            g = fp16_to_fp32(table[fp32_to_fp16(x)]);
+            gate[i] = fp16_to_fp32(table[fp32_to_fp16(x)]) * up[i];
         }
-        gate[i] = g * up[i];
     }
 }
 

@@ -4,7 +4,8 @@
 
 namespace hearth::cpu {
 
-// gate[i] = silu(gate[i]) * up[i], silu(x) = x / (1 + e^-x).
+// gate[i] = silu(gate[i]) * up[i], silu(x) = x / (1 + e^-x), with ggml's vector exp
+// (vec_math.h).
 void silu_gate(float* gate, const float* up, int64_t n);
 
 // gate[i] = gelu(gate[i]) * up[i] with the tanh approximation, evaluated the way ggml's CPU

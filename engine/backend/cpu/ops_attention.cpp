@@ -10,6 +10,7 @@
 #include "backend/cpu/kernels.h"
 #include "backend/cpu/kernels_dispatch.h"
 #include "backend/cpu/thread_pool.h"
+#include "backend/cpu/vec_math.h"
 
 namespace hearth::cpu {
 namespace {
@@ -125,7 +126,11 @@ void attend_row_vec(const AttentionParams& params, const KvLayerView& cache, con
     }
 }
 
-// Prefill path: F32 throughout, keys in tiles of kKvTile cells aligned to cell 0.
+// Prefill path, as ggml's tiled flash attention: F32 throughout, keys in tiles of kKvTile
+// cells aligned to cell 0. Each score is an fma chain over the head dimension; per tile the
+// running maximum moves once, the tile's exp(s - max) come from ggml's vector softmax
+// (vec_math.h, invisible cells -inf so they weigh 0) and their double sum is added to the
+// float running sum in double; V is accumulated as an fma chain over the cells.
 void attend_row_tiled(const AttentionParams& params, const KvLayerView& cache, const HeadTask& t,
                       void* scratch) {
     const int dk = params.head_dim_k;
@@ -143,15 +148,16 @@ void attend_row_tiled(const AttentionParams& params, const KvLayerView& cache, c
     for (int tile = tile_begin; tile <= t.last; tile += kKvTile) {
         const int lo = std::max(tile, t.first);
         const int hi = std::min(tile + kKvTile - 1, t.last);
+        std::fill(scores, scores + kKvTile, -INFINITY);
         float tile_max = -INFINITY;
         for (int c = lo; c <= hi; ++c) {
             dequantize_row(cache.type, t.k + size_t(c) * cache.k_row_bytes, k32, dk);
             float dot = 0.0f;
             for (int i = 0; i < dk; ++i) {
-                dot += t.q[i] * k32[i];
+                dot = std::fma(k32[i], t.q[i], dot);
             }
             const float s = finish_score(params, dot);
-            scores[c - lo] = s;
+            scores[c - tile] = s;
             tile_max = std::max(tile_max, s);
         }
         if (tile_max == -INFINITY) {
@@ -166,16 +172,14 @@ void attend_row_tiled(const AttentionParams& params, const KvLayerView& cache, c
             sum *= ms;
         }
         max = new_max;
-        double tile_sum = 0.0;
+        sum = float(double(sum) + soft_max(scores, scores, kKvTile, max));
         for (int c = lo; c <= hi; ++c) {
-            const float p = std::exp(scores[c - lo] - max);
-            tile_sum += double(p);
+            const float p = scores[c - tile];
             dequantize_row(cache.type, t.v + size_t(c) * cache.v_row_bytes, v32, dv);
             for (int i = 0; i < dv; ++i) {
-                acc[i] += p * v32[i];
+                acc[i] = std::fma(v32[i], p, acc[i]);
             }
         }
-        sum += float(tile_sum);
     }
     const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
     for (int i = 0; i < dv; ++i) {

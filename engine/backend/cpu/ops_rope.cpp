@@ -30,8 +30,10 @@ void rope_rows(float* x, int64_t n_tokens, int n_heads, int head_dim, int pos0,
                 float* b = params.layout == RopeLayout::normal ? a + 1 : a + n_rot / 2;
                 const float x0 = *a;
                 const float x1 = *b;
-                *a = x0 * cos_theta - x1 * sin_theta;
-                *b = x0 * sin_theta + x1 * cos_theta;
+                // As ggml's native build contracts x0*c - x1*s and x0*s + x1*c: the first
+                // product of each is the one fused.
+                *a = std::fma(x0, cos_theta, -(x1 * sin_theta));
+                *b = std::fma(x0, sin_theta, x1 * cos_theta);
             }
         }
     }
