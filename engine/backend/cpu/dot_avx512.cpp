@@ -143,10 +143,13 @@ inline __m256i two_scales(const int8_t* sc) {
     return _mm256_set_m128i(_mm_set1_epi16(sc[1]), _mm_set1_epi16(sc[0]));
 }
 
+// kTiledOrder: one float step per block, as ggml's tiled K-quant matmul (kernels_dispatch.h).
+template <bool kTiledOrder>
 float dot_q6_k(int64_t n, const void* w, const void* a) {
     const auto* x = static_cast<const BlockQ6_K*>(w);
     const auto* y = static_cast<const BlockQ8_K*>(a);
     __m256 acc = _mm256_setzero_ps();
+    float block_acc = 0.0f;
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     const __m256i m30 = _mm256_set1_epi8(0x30);
     const __m256i m6 = _mm256_set1_epi8(0x3F);
@@ -182,9 +185,15 @@ float dot_q6_k(int64_t n, const void* w, const void* a) {
             isum = _mm256_dpwssd_epi32(isum, _mm256_maddubs_epi16(q4, load32(q8 + 96)),
                                        two_scales(sc + 6));
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f(x[i].d) * y[i].d), _mm256_cvtepi32_ps(isum), acc);
+        if constexpr (kTiledOrder) {
+            block_acc =
+                std::fma(static_cast<float>(hsum_epi32(isum)) * h2f(x[i].d), y[i].d, block_acc);
+        } else {
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f(x[i].d) * y[i].d), _mm256_cvtepi32_ps(isum),
+                                  acc);
+        }
     }
-    return hsum_ps(acc);
+    return kTiledOrder ? block_acc : hsum_ps(acc);
 }
 
 // F16 x F16 as ggml_vec_dot_f16 on AVX-512: four 16-lane fma accumulators over steps of 64,
@@ -240,12 +249,16 @@ VecDotFn avx512_vec_dot(GgmlType type) {
         case GgmlType::Q5_K:
             return dot_qk<BlockQ5_K, true>;
         case GgmlType::Q6_K:
-            return dot_q6_k;
+            return dot_q6_k<false>;
         case GgmlType::F16:
             return dot_f16;
         default:
             return nullptr;
     }
+}
+
+VecDotFn avx512_vec_dot_tiled(GgmlType type) {
+    return type == GgmlType::Q6_K ? dot_q6_k<true> : nullptr;
 }
 
 QuantizeFn avx512_activation_quantizer(GgmlType) {

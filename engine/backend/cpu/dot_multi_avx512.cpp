@@ -104,10 +104,14 @@ void multi_x_1(int64_t n, const void* w, const void* act, size_t act_stride, flo
     }
 }
 
-// Q4_K/Q5_K against Q8_K.
+// Q4_K/Q5_K against Q8_K. The float accumulation follows what llama.cpp runs for a group of
+// four tokens: Q4_K matrices are repacked on x86 and its gemm adds one fma per 64 elements
+// (two sub-blocks) of exact integer sums; Q5_K is not repacked and takes vec_dot's one fma
+// per block, as the single-token dot does.
 template <typename Block, bool kFiveBit>
 void multi_qk(int64_t n, const void* w, const void* act, size_t act_stride, float* out,
               size_t out_stride) {
+    constexpr bool kPer64 = !kFiveBit;
     const auto* x = static_cast<const Block*>(w);
     const BlockQ8_K* y[kT];
     for (int t = 0; t < kT; ++t)
@@ -118,6 +122,8 @@ void multi_qk(int64_t n, const void* w, const void* act, size_t act_stride, floa
     for (int64_t i = 0; i < n / kQK_K; ++i) {
         uint8_t sm[16];
         unpack_k4_scales(x[i].scales, sm);
+        const float d = h2f(x[i].d);
+        const float dmin = h2f(x[i].dmin);
         __m256i isum[kT];
         for (auto& s : isum)
             s = _mm256_setzero_si256();
@@ -144,15 +150,25 @@ void multi_qk(int64_t n, const void* w, const void* act, size_t act_stride, floa
                 isum[t] =
                     _mm256_dpwssd_epi32(isum[t], _mm256_maddubs_epi16(hi, load32(q8 + 32)), s_hi);
             }
+            if constexpr (kPer64) {
+                for (int t = 0; t < kT; ++t) {
+                    const int16_t* bs = y[t][i].bsums + 4 * j;
+                    const int mins =
+                        sm[8 + 2 * j] * (bs[0] + bs[1]) + sm[9 + 2 * j] * (bs[2] + bs[3]);
+                    const float yd = y[t][i].d;
+                    acc[t] = std::fma(static_cast<float>(hsum_epi32(isum[t])), d * yd, acc[t]);
+                    min_acc[t] = std::fma(static_cast<float>(mins), dmin * yd, min_acc[t]);
+                    isum[t] = _mm256_setzero_si256();
+                }
+            }
         }
-        const float d = h2f(x[i].d);
-        const float dmin = h2f(x[i].dmin);
-        for (int t = 0; t < kT; ++t) {
-            // As ggml's repacked Q4_K gemm: one fma per block of the exact integer sums.
-            const float yd = y[t][i].d;
-            acc[t] = std::fma(static_cast<float>(hsum_epi32(isum[t])), d * yd, acc[t]);
-            min_acc[t] = std::fma(static_cast<float>(k4_min_term(sm + 8, y[t][i].bsums)), dmin * yd,
-                                  min_acc[t]);
+        if constexpr (!kPer64) {
+            for (int t = 0; t < kT; ++t) {
+                const float yd = y[t][i].d;
+                acc[t] = std::fma(static_cast<float>(hsum_epi32(isum[t])), d * yd, acc[t]);
+                min_acc[t] = std::fma(static_cast<float>(k4_min_term(sm + 8, y[t][i].bsums)),
+                                      dmin * yd, min_acc[t]);
+            }
         }
     }
     for (int t = 0; t < kT; ++t)
@@ -163,6 +179,8 @@ inline __m256i two_scales(const int8_t* sc) {
     return _mm256_set_m128i(_mm_set1_epi16(sc[1]), _mm_set1_epi16(sc[0]));
 }
 
+// kTiledOrder: one float step per block, as ggml's tiled K-quant matmul (kernels_dispatch.h).
+template <bool kTiledOrder>
 void multi_q6_k(int64_t n, const void* w, const void* act, size_t act_stride, float* out,
                 size_t out_stride) {
     const auto* x = static_cast<const BlockQ6_K*>(w);
@@ -172,6 +190,7 @@ void multi_q6_k(int64_t n, const void* w, const void* act, size_t act_stride, fl
     __m256 acc[kT];
     for (auto& a : acc)
         a = _mm256_setzero_ps();
+    float block_acc[kT] = {};
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     const __m256i m30 = _mm256_set1_epi8(0x30);
     for (int64_t i = 0; i < n / kQK_K; ++i) {
@@ -209,11 +228,21 @@ void multi_q6_k(int64_t n, const void* w, const void* act, size_t act_stride, fl
         }
         const float d = h2f(x[i].d);
         for (int t = 0; t < kT; ++t) {
-            acc[t] =
-                _mm256_fmadd_ps(_mm256_set1_ps(d * y[t][i].d), _mm256_cvtepi32_ps(isum[t]), acc[t]);
+            if constexpr (kTiledOrder) {
+                block_acc[t] =
+                    std::fma(static_cast<float>(hsum_epi32(isum[t])) * d, y[t][i].d, block_acc[t]);
+            } else {
+                acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * y[t][i].d), _mm256_cvtepi32_ps(isum[t]),
+                                         acc[t]);
+            }
         }
     }
-    store(acc, out, out_stride);
+    if constexpr (kTiledOrder) {
+        for (int t = 0; t < kT; ++t)
+            out[t * out_stride] = block_acc[t];
+    } else {
+        store(acc, out, out_stride);
+    }
 }
 
 }  // namespace
@@ -235,10 +264,14 @@ VecDotMultiFn avx512_vec_dot_multi(GgmlType type) {
         case GgmlType::Q5_K:
             return multi_qk<BlockQ5_K, true>;
         case GgmlType::Q6_K:
-            return multi_q6_k;
+            return multi_q6_k<false>;
         default:
             return nullptr;
     }
+}
+
+VecDotMultiFn avx512_vec_dot_multi_tiled(GgmlType type) {
+    return type == GgmlType::Q6_K ? multi_q6_k<true> : nullptr;
 }
 
 }  // namespace hearth::cpu

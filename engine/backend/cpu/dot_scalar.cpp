@@ -2,6 +2,7 @@
 // Integer sums are formed per block (per super-block for K-quants) exactly as ggml does,
 // then scaled in float, so SIMD versions can be bit-identical in the integer part and
 // differ from this only in float summation order.
+#include <cmath>
 #include <cstring>
 
 #include "backend/cpu/fp16.h"
@@ -188,6 +189,9 @@ float dot_qk_scale_min(int64_t n, const void* w, const void* a) {
     return sum;
 }
 
+// kTiledOrder: the float steps of ggml's tiled K-quant matmul (kernels_dispatch.h): the
+// block's integer sum times the weight scale, then one fma with the activation scale.
+template <bool kTiledOrder>
 float dot_q6_k(int64_t n, const void* w, const void* a) {
     const auto* x = static_cast<const BlockQ6_K*>(w);
     const auto* y = static_cast<const BlockQ8_K*>(a);
@@ -209,7 +213,11 @@ float dot_q6_k(int64_t n, const void* w, const void* a) {
                         sc[is + 4] * q3 * q8[l + 64] + sc[is + 6] * q4 * q8[l + 96];
             }
         }
-        sum += fp16_to_fp32(x[i].d) * y[i].d * static_cast<float>(isum);
+        if constexpr (kTiledOrder) {
+            sum = std::fma(static_cast<float>(isum) * fp16_to_fp32(x[i].d), y[i].d, sum);
+        } else {
+            sum += fp16_to_fp32(x[i].d) * y[i].d * static_cast<float>(isum);
+        }
     }
     return sum;
 }
@@ -272,10 +280,14 @@ VecDotFn scalar_vec_dot(GgmlType type) {
         case GgmlType::Q5_K:
             return dot_qk_scale_min<true, BlockQ5_K>;
         case GgmlType::Q6_K:
-            return dot_q6_k;
+            return dot_q6_k<false>;
         default:
             return nullptr;
     }
+}
+
+VecDotFn scalar_vec_dot_tiled(GgmlType type) {
+    return type == GgmlType::Q6_K ? dot_q6_k<true> : nullptr;
 }
 
 }  // namespace hearth::cpu

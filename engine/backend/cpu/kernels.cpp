@@ -73,6 +73,17 @@ GemmKernel gemm_fn(SimdLevel level, GgmlType weight_type) {
     return level == SimdLevel::avx512 ? avx512_gemm(weight_type) : GemmKernel{};
 }
 
+VecDotFn vec_dot_tiled_fn(SimdLevel level, GgmlType weight_type) {
+    VecDotFn fn = nullptr;
+    if (level == SimdLevel::avx512) fn = avx512_vec_dot_tiled(weight_type);
+    if (!fn) fn = scalar_vec_dot_tiled(weight_type);
+    return fn;
+}
+
+VecDotMultiFn vec_dot_multi_tiled_fn(SimdLevel level, GgmlType weight_type) {
+    return level == SimdLevel::avx512 ? avx512_vec_dot_multi_tiled(weight_type) : nullptr;
+}
+
 bool supports_weight_type(GgmlType type) {
     return scalar_vec_dot(type) != nullptr;
 }

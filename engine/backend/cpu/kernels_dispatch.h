@@ -57,6 +57,19 @@ QuantizeFn scalar_activation_quantizer(GgmlType act_type);
 QuantizeFn avx2_activation_quantizer(GgmlType act_type);
 QuantizeFn avx512_activation_quantizer(GgmlType act_type);
 
+// ggml's tiled K-quant matmul: a matmul with kTiledMinTokens or more activation rows runs,
+// in llama.cpp, per 256-element block: the block's exact integer dot times the weight scale,
+// added to the running sum with one fma of the activation scale (Q6_K; the other K-quants
+// llama.cpp tiles are repacked on x86 or not used by our models). These dots follow that
+// order, and matmul() switches to them by the number of tokens so logits match.
+constexpr int64_t kTiledMinTokens = 8;
+VecDotFn scalar_vec_dot_tiled(GgmlType weight_type);
+VecDotFn avx512_vec_dot_tiled(GgmlType weight_type);
+VecDotMultiFn avx512_vec_dot_multi_tiled(GgmlType weight_type);
+// nullptr where the type does not take the tiled path.
+VecDotFn vec_dot_tiled_fn(SimdLevel level, GgmlType weight_type);
+VecDotMultiFn vec_dot_multi_tiled_fn(SimdLevel level, GgmlType weight_type);
+
 // Best implementation at or below `level`; nullptr only when the type is unsupported.
 VecDotFn vec_dot_fn(SimdLevel level, GgmlType weight_type);
 QuantizeFn activation_quantizer_fn(SimdLevel level, GgmlType act_type);

@@ -49,7 +49,7 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
 
     static const SimdLevel level = active_simd_level();
     const GgmlType act_type = vec_dot_type(w.type);
-    const VecDotFn dot = vec_dot_fn(level, w.type);
+    VecDotFn dot = vec_dot_fn(level, w.type);
     const QuantizeFn convert = activation_quantizer_fn(level, act_type);
     const size_t act_row_bytes = row_size(act_type, w.cols);
     const int n_threads = pool.size();
@@ -102,8 +102,16 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
     const char* weights = static_cast<const char*>(w.data);
     const int64_t cols = w.cols;
 
-    const VecDotMultiFn multi = vec_dot_multi_fn(level, w.type);
-    const VecDotRowsFn rows_kernel = vec_dot_rows_fn(level, w.type);
+    VecDotMultiFn multi = vec_dot_multi_fn(level, w.type);
+    VecDotRowsFn rows_kernel = vec_dot_rows_fn(level, w.type);
+    if (n_tokens >= kTiledMinTokens) {
+        // llama.cpp's tiled K-quant path: every token in its per-block order.
+        if (const VecDotFn tiled = vec_dot_tiled_fn(level, w.type)) {
+            dot = tiled;
+            multi = vec_dot_multi_tiled_fn(level, w.type);
+            rows_kernel = nullptr;
+        }
+    }
     auto do_chunk = [&](int64_t chunk) {
         const int64_t r_begin = chunk * chunk_rows;
         const int64_t r_end = std::min(rows, r_begin + chunk_rows);
