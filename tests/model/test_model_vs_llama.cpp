@@ -59,8 +59,7 @@ class ModelVsLlama : public QObject {
 
 private:
     static constexpr int kGenerate = 64;
-    // Largest logit difference at which a quantized model may pick the other token.
-    static constexpr float kMaxTieGap = 0.25f;
+    static constexpr double kMaxRelativeRms = 1e-3;
 
     // Empty `error` on success.
     Reference run_reference(const QString& model, const QString& prompt, int n_vocab,
@@ -97,17 +96,12 @@ private:
         return ref;
     }
 
-    // max_rms: the bound on the relative RMS of the last-position logits. F32 models agree to
-    // ~1e-7 (1e-4 on the tiled prefill path). Quantized models cannot be held to 1e-3: the
-    // 8-bit activation quantization before every matmul turns last-bit differences in
-    // summation order into whole quantization steps, and over 18-30 layers that grows to a
-    // few percent -- llama.cpp itself moves SmolLM2's logits by 5.6% relative RMS between its
-    // flash-attention and plain attention paths. For those the bound is 0.1 and the real
-    // check is that 64 greedy tokens are identical.
-    void compare_model(const QString& dir, const QString& pattern, const QStringList& prompts,
-                       double max_rms) {
-        const QString path = find_model(dir, pattern);
-        if (path.isEmpty()) QFAIL(qPrintable("no model matching " + pattern + " in " + dir));
+    // Every prompt: last-position logits within kMaxRelativeRms of llama.cpp's and all
+    // greedy tokens identical (llama.cpp stops early after an end-of-generation token).
+    // Both hold because the CPU backend reproduces ggml's arithmetic op by op (the same
+    // activation quantization, fma contractions, vector exp and summation orders), so the
+    // logits are equal to the last bit or very nearly.
+    void compare_model(const QString& path, const QStringList& prompts) {
         auto file = hearth::gguf::GgufFile::open(path.toStdString());
         auto weights = hearth::ModelWeights::load(*file);
         const int n_vocab = weights->hparams().n_vocab;
@@ -122,67 +116,74 @@ private:
             hearth::Evaluator eval(*weights, 512, hearth::KvCacheType::f16, 512, 2);
             eval.evaluate(ref.prompt);
             const double rms = relative_rms(eval.logits(), ref.logits);
-            qInfo("%s | %zu prompt tokens | logits relative RMS %.3g",
-                  qPrintable(QFileInfo(path).fileName()), ref.prompt.size(), rms);
-            QVERIFY2(rms < max_rms,
-                     qPrintable(QString("relative RMS %1 for prompt '%2'").arg(rms).arg(prompt)));
 
-            // Greedy tokens must be identical, except that a quantized model may take the
-            // other branch of a near-tie (its two top logits within kMaxTieGap), after which
-            // the texts legitimately differ and the comparison stops.
-            int next = argmax(eval.logits());
             size_t agreed = 0;
+            int next = argmax(eval.logits());
+            QString divergence;
             for (; agreed < ref.generated.size(); ++agreed) {
                 const int expected = ref.generated[agreed];
                 if (next != expected) {
-                    const float gap = eval.logits()[size_t(next)] - eval.logits()[size_t(expected)];
-                    qInfo("  diverges at token %zu: ours %d, llama.cpp %d, logit gap %.4f", agreed,
-                          next, expected, gap);
-                    QVERIFY2(max_rms > 1e-3 && gap < kMaxTieGap,
-                             qPrintable(QString("token %1: ours %2, llama.cpp %3 (gap %4)")
-                                            .arg(agreed)
-                                            .arg(next)
-                                            .arg(expected)
-                                            .arg(gap)));
+                    divergence = QString(", diverges at token %1: ours %2, llama.cpp %3")
+                                     .arg(agreed)
+                                     .arg(next)
+                                     .arg(expected);
                     break;
                 }
-                if (agreed + 1 == ref.generated.size()) break;
+                if (agreed + 1 == ref.generated.size()) continue;
                 eval.append(next);
                 next = argmax(eval.logits());
             }
-            qInfo("  %zu of %zu greedy tokens identical",
-                  std::min(agreed + 1, ref.generated.size()), ref.generated.size());
+            const QString line = QString(
+                                     "%1 | %2 prompt tokens | logits relative RMS %3 | %4 of "
+                                     "%5 greedy tokens identical%6")
+                                     .arg(QFileInfo(path).fileName())
+                                     .arg(ref.prompt.size())
+                                     .arg(rms, 0, 'g', 3)
+                                     .arg(agreed)
+                                     .arg(ref.generated.size())
+                                     .arg(divergence);
+            qInfo("%s", qPrintable(line));
+            QVERIFY2(rms < kMaxRelativeRms, qPrintable(line + " -- prompt: " + prompt));
+            QVERIFY2(agreed == ref.generated.size(), qPrintable(line + " -- prompt: " + prompt));
         }
+    }
+
+    // The real models live in the developer cache (HEARTH_MODELS_DIR at configure time);
+    // HEARTH_TEST_MODELS_DIR points the test elsewhere.
+    static QString model_path(const QString& pattern) {
+        const QString dir = qEnvironmentVariable("HEARTH_TEST_MODELS_DIR", HEARTH_MODELS_DIR);
+        return find_model(dir, pattern);
     }
 
 private slots:
     void stories260k() {
-        compare_model(HEARTH_TEST_DATA_DIR "/models", "stories260K.gguf",
-                      {"Once upon a time", "The little dog", "Lily and Tom went to the park",
-                       "One day, a big bear found a", QString("Tim had a red ball. ").repeated(12)},
-                      1e-3);
+        compare_model(
+            HEARTH_TEST_DATA_DIR "/models/stories260K.gguf",
+            {"Once upon a time", "The little dog", "Lily and Tom went to the park",
+             "One day, a big bear found a", QString("Tim had a red ball. ").repeated(12)});
     }
 
     void smollm2() {
+        const QString path = model_path("*smollm2*.gguf");
+        if (path.isEmpty())
+            QFAIL("no *smollm2*.gguf model: run hearth models pull smollm2-135m-instruct");
         compare_model(
-            HEARTH_MODELS_DIR, "*smollm2*.gguf",
-            {"The capital of France is",
-             "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
-             "What is the tallest mountain in the world?<|im_end|>\n<|im_start|>assistant\n",
-             "def fibonacci(n):\n", "Here is a short poem about the sea:\n",
-             QString("The quick brown fox jumps over the lazy dog. ").repeated(8)},
-            0.1);
+            path, {"The capital of France is",
+                   "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
+                   "What is the tallest mountain in the world?<|im_end|>\n<|im_start|>assistant\n",
+                   "def fibonacci(n):\n", "Here is a short poem about the sea:\n",
+                   QString("The quick brown fox jumps over the lazy dog. ").repeated(8)});
     }
 
     void gemma3() {
+        const QString path = model_path("*gemma*.gguf");
+        if (path.isEmpty()) QFAIL("no *gemma*.gguf model: run hearth models pull gemma3-270m-it");
         compare_model(
-            HEARTH_MODELS_DIR, "*gemma*.gguf",
-            {"<start_of_turn>user\nWrite a haiku about "
-             "autumn.<end_of_turn>\n<start_of_turn>model\n",
-             "The capital of France is", "List three primary colors:\n",
-             "<start_of_turn>user\nWhat is 12 times 7?<end_of_turn>\n<start_of_turn>model\n",
-             QString("The quick brown fox jumps over the lazy dog. ").repeated(8)},
-            0.1);
+            path, {"<start_of_turn>user\nWrite a haiku about "
+                   "autumn.<end_of_turn>\n<start_of_turn>model\n",
+                   "The capital of France is", "List three primary colors:\n",
+                   "<start_of_turn>user\nWhat is 12 times 7?<end_of_turn>\n<start_of_turn>model\n",
+                   QString("The quick brown fox jumps over the lazy dog. ").repeated(8)});
     }
 };
 
