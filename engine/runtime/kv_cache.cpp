@@ -1,5 +1,7 @@
 #include "runtime/kv_cache.h"
 
+#include <new>
+
 #include "backend/cpu/kernels.h"
 #include "core/error.h"
 
@@ -30,7 +32,14 @@ KvCache::KvCache(const model::Hparams& hp, int n_ctx, KvCacheType type) : n_ctx_
     const size_t v_row = cpu::row_size(ggml, int64_t(hp.n_kv_heads) * hp.head_dim_v);
     const size_t per_layer = (k_row + v_row) * size_t(n_ctx);
     bytes_ = per_layer * size_t(hp.n_layers);
-    storage_.reset(new uint8_t[bytes_]);
+    try {
+        storage_.reset(new uint8_t[bytes_]);
+    } catch (const std::bad_alloc&) {
+        throw Error(ErrorCode::invalid_argument,
+                    "a context of " + std::to_string(n_ctx) + " tokens needs a " +
+                        std::to_string(bytes_ >> 20) +
+                        " MiB KV cache, more memory than this machine can allocate");
+    }
     for (int il = 0; il < hp.n_layers; ++il) {
         uint8_t* base = storage_.get() + per_layer * size_t(il);
         layers_.push_back(

@@ -89,6 +89,15 @@ private Q_SLOTS:
         QVERIFY(unknownArch.open(QIODevice::WriteOnly));
         unknownArch.write(bytes);
         unknownArch.close();
+        // The real model cut off in its tensor data, and cut off inside its metadata.
+        QFile cutData(dir.filePath(QStringLiteral("cut-data.gguf")));
+        QVERIFY(cutData.open(QIODevice::WriteOnly));
+        cutData.write(bytes.left(bytes.size() / 2));
+        cutData.close();
+        QFile cutHeader(dir.filePath(QStringLiteral("cut-header.gguf")));
+        QVERIFY(cutHeader.open(QIODevice::WriteOnly));
+        cutHeader.write(bytes.left(key + 10));
+        cutHeader.close();
         struct Case {
             QStringList args;
             int code;
@@ -97,10 +106,19 @@ private Q_SLOTS:
             {{"run", "-m", notGguf.fileName(), "-p", "hi"}, 1},
             {{"run", "-m", dir.filePath("missing.gguf"), "-p", "hi"}, 1},
             {{"run", "-m", unknownArch.fileName(), "-p", "hi"}, 1},
+            {{"run", "-m", cutData.fileName(), "-p", "hi"}, 1},
+            {{"run", "-m", cutHeader.fileName(), "-p", "hi"}, 1},
             {{"run", "-m", kModel, "--raw", "-p", QString(3000, QLatin1Char('a')), "--ctx", "64"},
              1},
             {{"run", "-m", kModel, "-p", "hi", "--top-k", "x"}, 2},
             {{"run", "-m", kModel, "-p", "hi", "--min-p", "2"}, 2},
+            {{"run", "-m", kModel, "-p", "hi", "--temp", "-1"}, 2},
+            {{"run", "-m", kModel, "-p", "hi", "--temp", "nan"}, 2},
+            {{"run", "-m", kModel, "-p", "hi", "--top-p", "1.5"}, 2},
+            {{"run", "-m", kModel, "-p", "hi", "--seed", "abc"}, 2},
+            {{"run", "-m", kModel, "-p", "hi", "--ctx", "-1"}, 2},
+            // A context whose KV cache cannot be allocated: an error, not std::bad_alloc.
+            {{"run", "-m", kModel, "-p", "hi", "--ctx", "2000000000"}, 2},
         };
         for (const Case& c : cases) {
             const auto r = runHearth(c.args, env());

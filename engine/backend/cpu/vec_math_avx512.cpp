@@ -8,10 +8,12 @@
 namespace hearth::cpu {
 namespace {
 
-// GCC 12's _mm512_scalef_ps, _mm512_abs_ps and _mm512_reduce_add_ps start from
-// _mm512_undefined_ps(), which -Wmaybe-uninitialized flags inside the intrinsic headers.
+// GCC 12's _mm512_reduce_add_ps starts from _mm512_undefined_ps(), which
+// -W(maybe-)uninitialized flags inside the intrinsic headers (the masked scalef and the
+// andnot below avoid the same in _mm512_scalef_ps and _mm512_abs_ps).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 __m512 exp16(__m512 x) {
     const __m512 shifter = _mm512_set1_ps(0x1.8p23f);
@@ -26,8 +28,9 @@ __m512 exp16(__m512 x) {
         _mm512_fmadd_ps(_mm512_set1_ps(0x1.555e66p-3f), b, _mm512_set1_ps(0x1.fffdb6p-2f));
     const __m512 lo = _mm512_fmadd_ps(_mm512_set1_ps(0x1.ffffecp-1f), b, _mm512_set1_ps(1.0f));
     const __m512 j = _mm512_fmadd_ps(_mm512_fmadd_ps(hi, u, mid), u, lo);
-    const __m512 result = _mm512_scalef_ps(j, n);
-    const __mmask16 huge = _mm512_cmp_ps_mask(_mm512_abs_ps(n), _mm512_set1_ps(192), _CMP_GT_OQ);
+    const __m512 result = _mm512_mask_scalef_ps(j, __mmask16(0xFFFF), j, n);
+    const __m512 abs_n = _mm512_andnot_ps(_mm512_set1_ps(-0.0f), n);
+    const __mmask16 huge = _mm512_cmp_ps_mask(abs_n, _mm512_set1_ps(192), _CMP_GT_OQ);
     if (huge == 0) return result;
     // |n| > 192: 0 for large negative inputs, +inf for large positive ones.
     const __mmask16 negative = _mm512_cmp_ps_mask(n, _mm512_setzero_ps(), _CMP_LE_OQ);
