@@ -24,6 +24,24 @@ using GgmlVecDot = void (*)(int n, float* s, size_t bs, const void* x, size_t bx
                             size_t by, int nrc);
 using GgmlCpuInit = void (*)();
 
+// Just enough of ggml's graph API to run one mul_mat the way llama.cpp does (opaque handles,
+// resolved at run time like the functions above).
+struct GgmlInitParams {
+    size_t mem_size;
+    void* mem_buffer;
+    bool no_alloc;
+};
+constexpr int kGgmlTypeF32 = 0;
+constexpr int kGgmlTypeQ6K = 14;
+using GgmlInit = void* (*)(GgmlInitParams);
+using GgmlFree = void (*)(void*);
+using GgmlNewTensor2d = void* (*)(void*, int, int64_t, int64_t);
+using GgmlMulMat = void* (*)(void*, void*, void*);
+using GgmlNewGraph = void* (*)(void*);
+using GgmlBuildForward = void (*)(void*, void*);
+using GgmlGraphCompute = int (*)(void*, void*, int);
+using GgmlGetData = void* (*)(const void*);
+
 struct DotCase {
     GgmlType type;
     const char* ggml_vec_dot;
@@ -167,6 +185,9 @@ private slots:
             {GgmlType::Q5_0, "ggml_vec_dot_q5_0_q8_0"}, {GgmlType::Q5_1, "ggml_vec_dot_q5_1_q8_1"},
             {GgmlType::Q8_0, "ggml_vec_dot_q8_0_q8_0"}, {GgmlType::Q6_K, "ggml_vec_dot_q6_K_q8_K"},
             {GgmlType::F16, "ggml_vec_dot_f16"}};
+        // From kTiledMinTokens tokens on, llama.cpp multiplies Q6_K with its tiled kernel
+        // instead (tiledMatmulIsBitIdenticalToGgml).
+        const int64_t tiled_type_max_tokens = 7;
         ThreadPool pool(2);
         for (const auto& [type, symbol] : cases) {
             auto ggml = reinterpret_cast<GgmlVecDot>(cpu_.resolve(symbol));
@@ -177,6 +198,7 @@ private slots:
                   {768, 37, 1},
                   {1536, 21, 6},
                   {2048, 16, 9}}) {
+                if (type == GgmlType::Q6_K && tokens > tiled_type_max_tokens) continue;
                 const size_t w_row = row_size(type, cols);
                 std::vector<uint8_t> w;
                 for (int64_t r = 0; r < rows; ++r) {
@@ -210,6 +232,54 @@ private slots:
                     }
                 }
             }
+        }
+    }
+
+    // A Q6_K matmul of kTiledMinTokens or more tokens through ggml's own mul_mat op (its
+    // tiled K-quant kernel) against ours, which switches to that kernel's float order.
+    void tiledMatmulIsBitIdenticalToGgml() {
+        const auto init = reinterpret_cast<GgmlInit>(base_.resolve("ggml_init"));
+        const auto free_ctx = reinterpret_cast<GgmlFree>(base_.resolve("ggml_free"));
+        const auto new_2d = reinterpret_cast<GgmlNewTensor2d>(base_.resolve("ggml_new_tensor_2d"));
+        const auto mul_mat = reinterpret_cast<GgmlMulMat>(base_.resolve("ggml_mul_mat"));
+        const auto new_graph = reinterpret_cast<GgmlNewGraph>(base_.resolve("ggml_new_graph"));
+        const auto expand =
+            reinterpret_cast<GgmlBuildForward>(base_.resolve("ggml_build_forward_expand"));
+        const auto get_data = reinterpret_cast<GgmlGetData>(base_.resolve("ggml_get_data"));
+        const auto compute =
+            reinterpret_cast<GgmlGraphCompute>(cpu_.resolve("ggml_graph_compute_with_ctx"));
+        QVERIFY(init && free_ctx && new_2d && mul_mat && new_graph && expand && get_data &&
+                compute);
+        std::mt19937 rng(13);
+        ThreadPool pool(2);
+        for (const auto& [cols, rows, tokens] :
+             {std::tuple<int64_t, int64_t, int64_t>{256, 24, 8}, {1024, 40, 13}, {2048, 17, 21}}) {
+            const GgmlType type = GgmlType::Q6_K;
+            const size_t w_row = row_size(type, cols);
+            void* ctx = init({size_t(64) << 20, nullptr, false});
+            QVERIFY(ctx);
+            void* w = new_2d(ctx, kGgmlTypeQ6K, cols, rows);
+            void* x = new_2d(ctx, kGgmlTypeF32, cols, tokens);
+            auto* wd = static_cast<uint8_t*>(get_data(w));
+            for (int64_t r = 0; r < rows; ++r) {
+                const auto row = random_row(rng, type, cols);
+                std::memcpy(wd + size_t(r) * w_row, row.data(), w_row);
+            }
+            const auto xs = random_floats(rng, cols * tokens, 2.0f);
+            std::memcpy(get_data(x), xs.data(), xs.size() * sizeof(float));
+            void* y = mul_mat(ctx, w, x);
+            void* graph = new_graph(ctx);
+            expand(graph, y);
+            QCOMPARE(compute(ctx, graph, 2), 0);
+            std::vector<float> ours(size_t(rows * tokens));
+            matmul(pool, {type, cols, rows, wd, w_row}, xs.data(), tokens, ours.data());
+            const int same = int(std::memcmp(ours.data(), get_data(y), ours.size() * 4) == 0);
+            free_ctx(ctx);
+            QVERIFY2(same, qPrintable(QString("q6_K %1x%2, %3 tokens: matmul differs from "
+                                              "ggml's mul_mat")
+                                          .arg(rows)
+                                          .arg(cols)
+                                          .arg(tokens)));
         }
     }
 
