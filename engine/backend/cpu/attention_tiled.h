@@ -5,11 +5,12 @@
 // once and then used by every query row of the block (all heads of the GQA group), instead
 // of once per query row.
 //
-// Per query row the float operations and their order are the reference's: each score is a
-// sequential multiply-then-add over the head dimension, the running maximum and rescale are
-// updated once per tile, exp() is the C library's expf, the tile's sum is accumulated in
-// double, V is accumulated as acc += p * v. The file is compiled with -ffp-contract=off so
-// no multiply-add is fused (the reference is baseline x86-64 code, which has no FMA).
+// Per query row the float operations and their order are the reference's (ggml's tiled
+// flash attention): each score is an fma chain over the head dimension, the running maximum
+// and rescale are updated once per tile, the tile's probabilities and their double sum come
+// from vec_math's soft_max over all kKvTile cells (invisible ones -inf), V is accumulated as
+// acc = fma(v, p, acc). The file is compiled with -ffp-contract=off so only the explicit
+// fmas fuse.
 #include <cstddef>
 #include <cstdint>
 

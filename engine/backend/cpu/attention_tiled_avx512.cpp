@@ -3,8 +3,8 @@
 // For each tile of kKvTile cells the block needs, K is converted to F32 and transposed
 // (kt[i][cell], so 16 cells sit in one register) and V converted to F32 rows, once. Every
 // query row of the block then computes the tile's scores 16 cells per register, lane by lane
-// the reference's sequential sum over the head dimension, and accumulates V 16 dimensions
-// per register. exp() stays the scalar library call so every probability is the reference's.
+// the reference's fma chain over the head dimension, and accumulates V 16 dimensions per
+// register. The tile's probabilities come from the same vector softmax (vec_math.h).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include "backend/cpu/attention_tiled.h"
 #include "backend/cpu/kernels.h"
 #include "backend/cpu/ops_attention.h"
+#include "backend/cpu/vec_math.h"
 
 namespace hearth::cpu {
 namespace {
@@ -89,7 +90,7 @@ void tile_dots(const float* qv, const float* kt, int dk, int g0, float* dots) {
         const __m512 qi = _mm512_set1_ps(qv[i]);
         for (int g = 0; g < NG; ++g) {
             const __m512 k = _mm512_load_ps(col + size_t(i) * kKvTile + g * kLanes);
-            acc[g] = _mm512_add_ps(acc[g], _mm512_mul_ps(qi, k));
+            acc[g] = _mm512_fmadd_ps(k, qi, acc[g]);
         }
     }
     for (int g = 0; g < NG; ++g)
@@ -117,18 +118,18 @@ void scale_acc(float* acc, int dv_pad, float s) {
     }
 }
 
-// acc += p * v, v a tile row of dv floats (the tail masked to zero).
+// acc = fma(v, p, acc), v a tile row of dv floats (the tail masked to zero).
 void add_scaled(float* acc, const float* v, int dv, float p) {
     const __m512 vp = _mm512_set1_ps(p);
     int i = 0;
     for (; i + kLanes <= dv; i += kLanes) {
-        const __m512 prod = _mm512_mul_ps(vp, _mm512_load_ps(v + i));
-        _mm512_store_ps(acc + i, _mm512_add_ps(_mm512_load_ps(acc + i), prod));
+        _mm512_store_ps(acc + i,
+                        _mm512_fmadd_ps(_mm512_load_ps(v + i), vp, _mm512_load_ps(acc + i)));
     }
     if (i < dv) {
         const __mmask16 m = static_cast<__mmask16>((1u << (dv - i)) - 1);
-        const __m512 prod = _mm512_mul_ps(vp, _mm512_maskz_load_ps(m, v + i));
-        _mm512_store_ps(acc + i, _mm512_add_ps(_mm512_load_ps(acc + i), prod));
+        _mm512_store_ps(
+            acc + i, _mm512_fmadd_ps(_mm512_maskz_load_ps(m, v + i), vp, _mm512_load_ps(acc + i)));
     }
 }
 
@@ -194,7 +195,11 @@ void attention_tiled_block_avx512(const AttentionParams& params, const Rows& q,
                 const int head = kv_head * group + j;
                 tile_dots_range(q.row(t) + int64_t(head) * dk, kt, dk, g0, ng, dots);
                 float tile_max = -INFINITY;
-                for (int c = lo; c <= hi; ++c) {
+                for (int c = tile; c < tile + kKvTile; ++c) {
+                    if (c < lo || c > hi) {
+                        dots[c - tile] = -INFINITY;  // invisible: weight 0 in the softmax
+                        continue;
+                    }
                     const float s = finish_score(params, dots[c - tile]);
                     dots[c - tile] = s;
                     tile_max = std::max(tile_max, s);
@@ -208,13 +213,10 @@ void attention_tiled_block_avx512(const AttentionParams& params, const Rows& q,
                     sums[row] *= ms;
                 }
                 maxs[row] = new_max;
-                double tile_sum = 0.0;
+                sums[row] = float(double(sums[row]) + soft_max(dots, dots, kKvTile, new_max));
                 for (int c = lo; c <= hi; ++c) {
-                    const float pr = std::exp(dots[c - tile] - new_max);
-                    tile_sum += double(pr);
-                    add_scaled(acc, vt + size_t(c - tile) * size_t(dv_pad), dv, pr);
+                    add_scaled(acc, vt + size_t(c - tile) * size_t(dv_pad), dv, dots[c - tile]);
                 }
-                sums[row] += float(tile_sum);
             }
         }
     }
