@@ -75,8 +75,14 @@ private:
         const QString logits_path = tmp.filePath("logits.bin");
         QProcess process;
         process.start(exe, {model, prompt, QString::number(kGenerate), logits_path});
-        if (!process.waitForFinished(300000) || process.exitCode() != 0) {
-            error = "llama_reference failed: " + QString::fromUtf8(process.readAllStandardError());
+        // Generous: on a loaded 2-core machine one run has taken minutes.
+        if (!process.waitForFinished(900000)) {
+            error = "llama_reference did not finish within 15 minutes";
+            return ref;
+        }
+        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+            error = "llama_reference failed (exit " + QString::number(process.exitCode()) +
+                    "): " + QString::fromUtf8(process.readAllStandardError());
             return ref;
         }
         const QStringList lines = QString::fromUtf8(process.readAllStandardOutput()).split('\n');
