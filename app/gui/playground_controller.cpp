@@ -7,8 +7,8 @@
 
 #include "core/playground/assertions.h"
 #include "core/playground/dataset_import.h"
-#include "core/playground/playground_store.h"
 #include "core/playground/playground_targets.h"
+#include "core/store/store_database.h"
 
 namespace hearth::gui {
 
@@ -21,9 +21,77 @@ QString localPath(const QString& pathOrUrl) {
 
 }  // namespace
 
-PlaygroundController::PlaygroundController(QObject* parent) : QObject(parent) {}
+PlaygroundController::PlaygroundController(QObject* parent)
+    : QObject(parent),
+      session_(new playground::PlaygroundSession(store::StoreDatabase::defaultPath())) {
+    session_->moveToThread(&sessionThread_);
+    sessionThread_.setObjectName(QStringLiteral("playground"));
+    connectSession();
+    sessionThread_.start();
+}
 
-PlaygroundController::~PlaygroundController() = default;
+// The session (its runner, targets and connection) is deleted on its own thread once that
+// thread's loop has stopped; queued signals still on their way here die with this object.
+PlaygroundController::~PlaygroundController() {
+    session_->deleteLater();
+    sessionThread_.quit();
+    sessionThread_.wait();
+}
+
+void PlaygroundController::connectSession() {
+    using playground::PlaygroundSession;
+    connect(session_, &PlaygroundSession::prepared, this,
+            [this](const playground::PreparedRun& run) {
+                versionText_ = tr("%1 · version %2").arg(run.templateName).arg(run.version);
+                Q_EMIT versionChanged();
+                results_.reset(run.rows, run.inputs, runTargets_, runTitles_);
+                // Cells already stored (a resumed run) show at once.
+                for (const store::RunResultRecord& r : run.stored)
+                    results_.setResult(r);
+                showSummary(run.summary);
+            });
+    connect(session_, &PlaygroundSession::failed, this, [this](const QString& error) {
+        setError(tr("Database: %1").arg(error));
+        running_ = false;
+        Q_EMIT runningChanged();
+    });
+    connect(session_, &PlaygroundSession::cellStarted, this,
+            [this](qint64 rowId, const QString& target) { results_.cellStarted(rowId, target); });
+    connect(session_, &PlaygroundSession::cellPiece, this,
+            [this](qint64 rowId, const QString& target, const QString& piece) {
+                results_.appendPiece(rowId, target, piece);
+            });
+    connect(
+        session_, &PlaygroundSession::cellFinished, this,
+        [this](const store::RunResultRecord& r, const QVector<playground::TargetSummary>& summary) {
+            results_.setResult(r);
+            showSummary(summary);
+        });
+    connect(session_, &PlaygroundSession::progress, this, [this](int done, int total, double eta) {
+        progress_ = total > 0 ? double(done) / total : 0;
+        progressText_ = eta >= 0
+                            ? tr("%1 of %2 · about %3 s left").arg(done).arg(total).arg(qRound(eta))
+                            : tr("%1 of %2").arg(done).arg(total);
+        Q_EMIT progressChanged();
+    });
+    connect(session_, &PlaygroundSession::targetFailed, this,
+            [this](const QString& target, const QString& error) {
+                setError(QStringLiteral("%1: %2").arg(target, error));
+            });
+    connect(session_, &PlaygroundSession::finished, this, [this](store::RunStatus status) {
+        if (status == store::RunStatus::Cancelled)
+            progressText_ = tr("Stopped at %1 — run again to resume").arg(progressText_);
+        running_ = false;
+        Q_EMIT progressChanged();
+        Q_EMIT runningChanged();
+        Q_EMIT runFinished();
+    });
+}
+
+void PlaygroundController::showSummary(const QVector<playground::TargetSummary>& summary) {
+    if (summary.isEmpty()) return;  // the session could not read it; the next cell will
+    summary_.reset(summary, runTitles_);
+}
 
 void PlaygroundController::setError(const QString& text) {
     errorText_ = text;
@@ -176,85 +244,26 @@ bool PlaygroundController::run(int maxRows) {
             setError(tr("Template variable '%1' is not a dataset column").arg(name));
             return false;
         }
-    try {
-        if (!db_) db_ = store::StoreDatabase::open(store::StoreDatabase::defaultPath());
-        const playground::SavedVersion saved = playground::saveTemplateVersion(*db_, t);
-        versionText_ = tr("%1 · version %2").arg(t.name).arg(saved.version.version);
-        Q_EMIT versionChanged();
-        const store::DatasetRecord d =
-            playground::storeDataset(*db_, QFileInfo(datasetPath_).fileName(), dataset_);
-        rows_ = db_->datasetRows(d.id);
-        QJsonObject parameters;
-        if (maxRows > 0 && rows_.size() > maxRows) {
-            rows_.resize(maxRows);
-            parameters.insert(QStringLiteral("max_rows"), maxRows);
-        }
-        runId_ =
-            playground::findOrCreateRun(*db_, saved.version.id, d.id, targets_, parameters).run.id;
-    } catch (const store::StoreException& e) {
-        setError(tr("Database: %1").arg(e.error().message));
-        return false;
-    }
-
-    QStringList inputs;
-    for (const store::DatasetRow& row : std::as_const(rows_)) {
-        QString error;
-        const auto text = playground::renderPlaceholders(t.userPrompt, row.values, &error);
-        inputs << (text ? *text : error);
-    }
-    results_.reset(rows_, inputs, targets_, targetTitles());
-    // Cells already stored (a resumed run) show at once.
-    for (const store::RunResultRecord& r : db_->runResults(runId_))
-        results_.setResult(r);
-    refreshSummary();
-
-    runner_ =
-        std::make_unique<playground::BatchRunner>(db_.get(), playground::defaultTargetFactory());
-    connect(
-        runner_.get(), &playground::BatchRunner::cellStarted, this,
-        [this](store::Id rowId, const QString& target) { results_.cellStarted(rowId, target); });
-    connect(runner_.get(), &playground::BatchRunner::cellPiece, this,
-            [this](store::Id rowId, const QString& target, const QString& piece) {
-                results_.appendPiece(rowId, target, piece);
-            });
-    connect(runner_.get(), &playground::BatchRunner::cellFinished, this,
-            [this](const store::RunResultRecord& r) {
-                results_.setResult(r);
-                refreshSummary();
-            });
-    connect(runner_.get(), &playground::BatchRunner::progress, this,
-            [this](int done, int total, double eta) {
-                progress_ = total > 0 ? double(done) / total : 0;
-                progressText_ =
-                    eta >= 0
-                        ? tr("%1 of %2 · about %3 s left").arg(done).arg(total).arg(qRound(eta))
-                        : tr("%1 of %2").arg(done).arg(total);
-                Q_EMIT progressChanged();
-            });
-    connect(runner_.get(), &playground::BatchRunner::targetFailed, this,
-            [this](const QString& target, const QString& error) {
-                setError(QStringLiteral("%1: %2").arg(target, error));
-            });
-    connect(runner_.get(), &playground::BatchRunner::finished, this,
-            [this](store::RunStatus status) {
-                if (status == store::RunStatus::Cancelled)
-                    progressText_ = tr("Stopped at %1 — run again to resume").arg(progressText_);
-                Q_EMIT progressChanged();
-                Q_EMIT runningChanged();
-                Q_EMIT runFinished();
-            });
-    runner_->start(runId_, t, rows_, specs_);
+    playground::RunOrder order;
+    order.tmpl = t;
+    order.datasetName = QFileInfo(datasetPath_).fileName();
+    order.dataset = dataset_;
+    order.targets = targets_;
+    order.specs = specs_;
+    order.maxRows = maxRows;
+    runTargets_ = targets_;
+    runTitles_ = targetTitles();
+    running_ = true;
     Q_EMIT runningChanged();
+    QMetaObject::invokeMethod(
+        session_, [session = session_, order] { session->start(order); }, Qt::QueuedConnection);
     return true;
 }
 
 void PlaygroundController::cancel() {
-    if (runner_) runner_->cancel();
-}
-
-void PlaygroundController::refreshSummary() {
-    if (!db_ || runId_ == 0) return;
-    summary_.reset(playground::summarize(db_->runResults(runId_), targets_), targetTitles());
+    if (!running_) return;
+    QMetaObject::invokeMethod(
+        session_, [session = session_] { session->cancel(); }, Qt::QueuedConnection);
 }
 
 }  // namespace hearth::gui

@@ -1,18 +1,17 @@
 #pragma once
 // PlaygroundController: the facade behind the Playground page. It holds the template being
-// edited, the targets and the dataset, and runs them with a core BatchRunner on the GUI
-// thread (targets deliver their callbacks here), filling the results grid and the summary.
-// Everything a CLI user also needs (versions, resume, assertions, summaries) is core code;
-// this class only wires it to QML.
-//
-// The playground keeps its own connection to the database (SQLite in WAL mode allows it
-// beside the chat's store thread); each run's writes are one small insert per cell.
+// edited, the targets and the dataset, and hands each run to a core PlaygroundSession on a
+// worker thread of its own: the session owns the playground's database connection and the
+// BatchRunner, so the GUI thread never waits on the store or a target. The controller
+// sends it queued calls carrying values and fills the results grid and the summary in the
+// slots its signals queue back here. Everything a CLI user also needs (versions, resume,
+// assertions, summaries) is core code; this class only wires it to QML.
 #include <QtQml/qqmlregistration.h>
 #include <QObject>
-#include <memory>
+#include <QThread>
 
-#include "core/playground/batch_runner.h"
 #include "core/playground/dataset_import.h"
+#include "core/playground/playground_session.h"
 #include "gui/playground_models.h"
 
 namespace hearth::gui {
@@ -46,7 +45,7 @@ public:
     QStringList targets() const { return targets_; }
     QString datasetPath() const { return datasetPath_; }
     QString datasetInfo() const { return datasetInfo_; }
-    bool running() const { return runner_ && runner_->isRunning(); }
+    bool running() const { return running_; }
     double progress() const { return progress_; }
     QString progressText() const { return progressText_; }
     QString errorText() const { return errorText_; }
@@ -83,7 +82,8 @@ Q_SIGNALS:
 private:
     bool buildTemplate(playground::PromptTemplate* out);
     void setError(const QString& text);
-    void refreshSummary();
+    void connectSession();
+    void showSummary(const QVector<playground::TargetSummary>& summary);
     QStringList targetTitles() const;
 
     QString templateName_ = QStringLiteral("untitled"), systemPrompt_, userPrompt_,
@@ -97,10 +97,10 @@ private:
     QJsonObject loadedParameters_;  // from loadTemplate(); max_tokens is edited separately
     QString datasetPath_, datasetInfo_;
     playground::DatasetImport dataset_;
-    QVector<store::DatasetRow> rows_;
-    std::unique_ptr<store::StoreDatabase> db_;
-    std::unique_ptr<playground::BatchRunner> runner_;
-    store::Id runId_ = 0;
+    QStringList runTargets_, runTitles_;  // the columns of the run on screen
+    QThread sessionThread_;
+    playground::PlaygroundSession* session_;  // lives on sessionThread_, deleted there
+    bool running_ = false;                    // from run() until finished or failed
     double progress_ = 0;
     QString progressText_, errorText_, versionText_;
 };

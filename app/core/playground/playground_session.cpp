@@ -1,0 +1,86 @@
+#include "core/playground/playground_session.h"
+
+#include "core/playground/playground_store.h"
+#include "core/playground/playground_targets.h"
+
+namespace hearth::playground {
+
+PlaygroundSession::PlaygroundSession(const QString& databasePath, QObject* parent)
+    : QObject(parent), databasePath_(databasePath) {
+    // Every signal crosses threads: its argument types must be known to the meta-type system.
+    qRegisterMetaType<PreparedRun>();
+    qRegisterMetaType<TargetSummary>();
+    qRegisterMetaType<QVector<TargetSummary>>();
+    qRegisterMetaType<store::RunResultRecord>();
+    qRegisterMetaType<store::RunStatus>();
+}
+
+// The runner (and the targets it holds) goes before the connection it writes through.
+PlaygroundSession::~PlaygroundSession() {
+    runner_.reset();
+}
+
+void PlaygroundSession::start(const RunOrder& order) {
+    if (runner_ && runner_->isRunning()) {
+        Q_EMIT failed(QStringLiteral("a run is already in progress"));
+        return;
+    }
+    PreparedRun ready;
+    try {
+        if (!db_) db_ = store::StoreDatabase::open(databasePath_);
+        const SavedVersion saved = saveTemplateVersion(*db_, order.tmpl);
+        ready.templateName = order.tmpl.name;
+        ready.version = saved.version.version;
+        const store::DatasetRecord d = storeDataset(*db_, order.datasetName, order.dataset);
+        ready.rows = db_->datasetRows(d.id);
+        QJsonObject parameters;
+        if (order.maxRows > 0 && ready.rows.size() > order.maxRows) {
+            ready.rows.resize(order.maxRows);
+            parameters.insert(QStringLiteral("max_rows"), order.maxRows);
+        }
+        runId_ = findOrCreateRun(*db_, saved.version.id, d.id, order.targets, parameters).run.id;
+        ready.stored = db_->runResults(runId_);
+    } catch (const store::StoreException& e) {
+        Q_EMIT failed(e.error().message);
+        return;
+    }
+    targets_ = order.targets;
+    for (const store::DatasetRow& row : std::as_const(ready.rows)) {
+        QString error;
+        const auto text = renderPlaceholders(order.tmpl.userPrompt, row.values, &error);
+        ready.inputs << (text ? *text : error);
+    }
+    ready.summary = summarize(ready.stored, targets_);
+    Q_EMIT prepared(ready);
+
+    runner_ = std::make_unique<BatchRunner>(db_.get(), defaultTargetFactory());
+    connect(runner_.get(), &BatchRunner::cellStarted, this,
+            [this](store::Id rowId, const QString& target) { Q_EMIT cellStarted(rowId, target); });
+    connect(runner_.get(), &BatchRunner::cellPiece, this,
+            [this](store::Id rowId, const QString& target, const QString& piece) {
+                Q_EMIT cellPiece(rowId, target, piece);
+            });
+    connect(runner_.get(), &BatchRunner::cellFinished, this,
+            [this](const store::RunResultRecord& r) { Q_EMIT cellFinished(r, summary()); });
+    connect(runner_.get(), &BatchRunner::progress, this, &PlaygroundSession::progress);
+    connect(runner_.get(), &BatchRunner::targetFailed, this, &PlaygroundSession::targetFailed);
+    connect(runner_.get(), &BatchRunner::finished, this, &PlaygroundSession::finished);
+    runner_->start(runId_, order.tmpl, ready.rows, order.specs);
+}
+
+void PlaygroundSession::cancel() {
+    if (runner_) runner_->cancel();
+}
+
+QVector<TargetSummary> PlaygroundSession::summary() const {
+    try {
+        return summarize(db_->runResults(runId_), targets_);
+    } catch (const store::StoreException& e) {
+        // The cell itself was stored (or the runner would have said); a summary that
+        // cannot be read now is refreshed with the next cell.
+        qWarning("playground summary: %s", qPrintable(e.error().message));
+        return {};
+    }
+}
+
+}  // namespace hearth::playground
