@@ -28,6 +28,8 @@ constexpr Subcommand kSubcommands[] = {
     {"playground", cmdPlayground, "run a prompt template over a dataset on several targets"},
     {"db", cmdDb, "database maintenance (backup FILE)"},
     {"devices", cmdDevices, "list Vulkan devices and the one Hearth computes on"},
+    {"quantize", cmdQuantize, "quantize a GGUF model (IN OUT --type Q4_K ...)"},
+    {"eval-quant", cmdEvalQuant, "perplexity / KL divergence of a quantized model vs its base"},
 };
 
 void printUsage(FILE* to) {

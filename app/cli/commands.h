@@ -14,6 +14,8 @@ int cmdDb(const QStringList& args);        // hearth db backup FILE
 int cmdDevices(const QStringList& args);   // hearth devices  (Vulkan devices, the one used)
 int cmdServe(const QStringList& args);     // hearth serve [--host H] [--port P] [-m MODEL] ...
 int cmdPlayground(const QStringList& args);  // hearth playground run TEMPLATE.json --dataset FILE ...
+int cmdQuantize(const QStringList& args);   // hearth quantize IN.gguf OUT.gguf --type T
+int cmdEvalQuant(const QStringList& args);  // hearth eval-quant BASE.gguf CANDIDATE.gguf
 
 // Shared helper: prints "hearth: MESSAGE" to stderr and returns code.
 int fail(int code, const QString& message);

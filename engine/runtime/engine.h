@@ -108,6 +108,10 @@ public:
     // Evaluates `tokens` (reusing the cached prefix) and returns the logits of the last one
     // (n_vocab floats). For tests against the reference and for perplexity.
     std::vector<float> eval_logits(const std::vector<int32_t>& tokens);
+    // Evaluates `tokens` from an empty cache in batches and returns the logits of positions
+    // first..n-1, position-major ((n - first) * n_vocab floats). For perplexity and KL
+    // divergence over a corpus, where every position's distribution is scored.
+    std::vector<float> eval_all_logits(const std::vector<int32_t>& tokens, int first = 0);
 
     int context_length() const;
     int tokens_in_cache() const;

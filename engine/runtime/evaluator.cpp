@@ -24,7 +24,7 @@ Evaluator::Evaluator(const ModelWeights& weights, ComputeDevice* device, int n_c
 
 Evaluator::~Evaluator() = default;
 
-int Evaluator::evaluate(const std::vector<int32_t>& tokens, const std::atomic<bool>* cancel) {
+void Evaluator::check_tokens(const std::vector<int32_t>& tokens) const {
     if (tokens.empty()) {
         throw Error(ErrorCode::invalid_argument, "nothing to evaluate: the token list is empty");
     }
@@ -39,6 +39,10 @@ int Evaluator::evaluate(const std::vector<int32_t>& tokens, const std::atomic<bo
                         "token id " + std::to_string(t) + " is outside the vocabulary");
         }
     }
+}
+
+int Evaluator::evaluate(const std::vector<int32_t>& tokens, const std::atomic<bool>* cancel) {
+    check_tokens(tokens);
     const auto& cached = cache_.tokens();
     size_t common = 0;
     while (common < cached.size() && common < tokens.size() && cached[common] == tokens[common]) {
@@ -53,6 +57,37 @@ int Evaluator::evaluate(const std::vector<int32_t>& tokens, const std::atomic<bo
         run(tokens.data() + begin, n);
     }
     return int(common);
+}
+
+void Evaluator::evaluate_all(const std::vector<int32_t>& tokens, int first,
+                             std::vector<float>& out) {
+    check_tokens(tokens);
+    if (first < 0 || first >= int(tokens.size())) {
+        throw Error(ErrorCode::invalid_argument, "first scored position is outside the tokens");
+    }
+    const size_t n_vocab_ = size_t(n_vocab());
+    out.assign((tokens.size() - size_t(first)) * n_vocab_, 0.0f);
+    std::vector<float> batch_logits;
+    cache_.truncate(0);
+    for (size_t begin = 0; begin < tokens.size(); begin += size_t(n_batch_)) {
+        const int n = int(std::min(tokens.size() - begin, size_t(n_batch_)));
+        batch_logits.resize(size_t(n) * n_vocab_);
+        ForwardBatch batch;
+        batch.tokens = tokens.data() + begin;
+        batch.n_tokens = n;
+        batch.pos0 = int(begin);
+        batch.all_logits = true;
+        weights_.forward(backend_, cache_.layers(), batch, scratch_, batch_logits.data());
+        cache_.append(batch.tokens, n);
+        for (int t = 0; t < n; ++t) {
+            const size_t pos = begin + size_t(t);
+            if (pos < size_t(first)) continue;
+            std::copy_n(batch_logits.data() + size_t(t) * n_vocab_, n_vocab_,
+                        out.data() + (pos - size_t(first)) * n_vocab_);
+        }
+    }
+    // The last position's logits stay available as for evaluate().
+    std::copy_n(out.end() - std::ptrdiff_t(n_vocab_), n_vocab_, logits_.begin());
 }
 
 void Evaluator::append(int32_t token) {

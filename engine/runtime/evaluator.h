@@ -34,6 +34,9 @@ public:
     // `cancel` is checked between chunks of n_batch tokens; when it is set, evaluation stops
     // early (the cache keeps what was evaluated, the logits are not meaningful).
     int evaluate(const std::vector<int32_t>& tokens, const std::atomic<bool>* cancel = nullptr);
+    // Clears the cache, evaluates `tokens` and stores the logits of positions first..n-1 in
+    // `out` ((n - first) * n_vocab floats). Same errors as evaluate().
+    void evaluate_all(const std::vector<int32_t>& tokens, int first, std::vector<float>& out);
     // Appends one token (decode step). Throws Error(context_full) when the cache is full.
     void append(int32_t token);
 
@@ -46,6 +49,7 @@ public:
     const char* backend_name() const { return gpu_ ? gpu_->name() : cpu_.name(); }
 
 private:
+    void check_tokens(const std::vector<int32_t>& tokens) const;
     void run(const int32_t* tokens, int n);  // at positions cache size ..
     void forward(Backend& backend, const int32_t* tokens, int n);
     void fall_back_to_cpu(const std::string& reason);

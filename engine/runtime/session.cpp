@@ -79,6 +79,12 @@ std::vector<float> Session::eval_logits(const std::vector<int32_t>& tokens) {
     return impl_->evaluator.logits();
 }
 
+std::vector<float> Session::eval_all_logits(const std::vector<int32_t>& tokens, int first) {
+    std::vector<float> logits;
+    impl_->evaluator.evaluate_all(tokens, first, logits);
+    return logits;
+}
+
 GenerationStats Session::generate(const GenerationRequest& request, const PieceCallback& on_piece,
                                   const std::atomic<bool>* cancel) {
     const Clock::time_point start = Clock::now();
