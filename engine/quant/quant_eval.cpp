@@ -74,6 +74,7 @@ QuantComparison compare_on_corpus(const std::string& base_path, const std::strin
     }
     LoadOptions load;
     load.n_threads = options.n_threads;
+    load.device = "cpu";  // the figures are checked against llama.cpp's CPU backend
     const auto base = Model::load(base_path, load);
     const auto cand = Model::load(candidate_path, load);
     const int n_vocab = base->info().n_vocab;

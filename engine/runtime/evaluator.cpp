@@ -77,7 +77,20 @@ void Evaluator::evaluate_all(const std::vector<int32_t>& tokens, int first,
         batch.n_tokens = n;
         batch.pos0 = int(begin);
         batch.all_logits = true;
-        weights_.forward(backend_, cache_.layers(), batch, scratch_, batch_logits.data());
+        auto compute = [&](Backend& backend) {
+            weights_.forward(backend, cache_.layers(), batch, scratch_, batch_logits.data());
+        };
+        if (gpu_) {
+            try {
+                auto step = device_->lock_step();
+                compute(*gpu_);
+            } catch (const std::exception& e) {
+                fall_back_to_cpu(e.what());  // recomputes the cached positions on the CPU
+                compute(cpu_);
+            }
+        } else {
+            compute(cpu_);
+        }
         cache_.append(batch.tokens, n);
         for (int t = 0; t < n; ++t) {
             const size_t pos = begin + size_t(t);
