@@ -43,11 +43,17 @@ dpkg-deb -x "$work"/libvulkan-dev_*.deb "$work/deb"
 mkdir -p "$dest/vulkan-headers"
 cp -r "$work/deb/usr/include/." "$dest/vulkan-headers/"
 
-echo "[reference] fetching llama-cpp-python $version source package"
-"$python" -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: \
-  "llama-cpp-python==$version" -d "$work"
-tar -xzf "$work"/llama_cpp_python-"$version".tar.gz -C "$work"
-mv "$work/llama_cpp_python-$version/vendor/llama.cpp" "$dest/src"
+cpu_src="$cache/llama.cpp-$version/src"
+if [ -f "$cache/llama.cpp-$version/.built" ] && [ -d "$cpu_src" ]; then
+  echo "[reference] copying the llama.cpp sources of the CPU reference ($cpu_src)"
+  cp -r "$cpu_src" "$dest/src"
+else
+  echo "[reference] fetching llama-cpp-python $version source package"
+  "$python" -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: \
+    "llama-cpp-python==$version" -d "$work"
+  tar -xzf "$work"/llama_cpp_python-"$version".tar.gz -C "$work"
+  mv "$work/llama_cpp_python-$version/vendor/llama.cpp" "$dest/src"
+fi
 
 echo "[reference] building llama.cpp (Vulkan) in $dest/build"
 cmake -S "$dest/src" -B "$dest/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
