@@ -1,8 +1,10 @@
 // Full models on the Vulkan device (lavapipe in CI) against the CPU backend: a prompt, then
-// 32 greedy tokens, on stories260K (llama, F32) and SmolLM2-135M-Instruct (Q4_1). The tokens must
-// be identical and every step's logits close: the CPU converts activations to the weights' vec-dot
-// types as ggml does, the shaders stay in F32, so the logits differ in the third decimal and never
-// in the argmax.
+// 32 greedy tokens, on stories260K (llama, F32) and SmolLM2-135M-Instruct (Q4_1). Every
+// step's logits must be close. The CPU converts activations to the weights' vec-dot types as
+// ggml does (Q8_1 for Q4_1), the shaders stay in F32, so logits differ in the third decimal:
+// stories260K's greedy tokens are identical; on SmolLM2 a near tie can flip, so the GPU is
+// fed the CPU's tokens and must pick the same argmax wherever the CPU's best two logits are
+// further apart than that difference.
 #include <QTest>
 #include <algorithm>
 
@@ -23,8 +25,9 @@ struct Run {
     std::vector<std::vector<float>> logits;
 };
 
+// `forced`: the tokens to feed after each step (teacher forcing); empty = the argmax.
 Run greedy(const ModelWeights& model, Backend& backend, const std::vector<int32_t>& prompt,
-           int steps) {
+           int steps, const std::vector<int32_t>& forced = {}) {
     const auto& hp = model.hparams();
     KvCache cache(hp, 256, KvCacheType::f16);
     Scratch scratch;
@@ -43,12 +46,26 @@ Run greedy(const ModelWeights& model, Backend& backend, const std::vector<int32_
             int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
         run.tokens.push_back(next);
         run.logits.push_back(logits);
-        batch = {next};
+        batch = {forced.empty() ? next : forced[size_t(step)]};
     }
     return run;
 }
 
-void compareOnBothBackends(const std::string& path, const std::string& prompt_text) {
+float top_two_gap(const std::vector<float>& v) {
+    float first = -1e30f, second = -1e30f;
+    for (float x : v) {
+        if (x > first) {
+            second = first;
+            first = x;
+        } else if (x > second) {
+            second = x;
+        }
+    }
+    return first - second;
+}
+
+void compareOnBothBackends(const std::string& path, const std::string& prompt_text,
+                           bool exact_tokens) {
     LoadOptions load;
     load.device = "cpu";  // the weights are driven directly below
     auto model = Model::load(path, load);
@@ -66,8 +83,9 @@ void compareOnBothBackends(const std::string& path, const std::string& prompt_te
     }
     const int steps = 32;
     const Run want = greedy(weights, cpu, prompt, steps);
-    const Run got = greedy(weights, *gpu, prompt, steps);
-    QCOMPARE(got.tokens, want.tokens);
+    const Run got =
+        greedy(weights, *gpu, prompt, steps, exact_tokens ? std::vector<int32_t>{} : want.tokens);
+    if (exact_tokens) QCOMPARE(got.tokens, want.tokens);
     std::vector<int32_t> distinct = want.tokens;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
@@ -77,6 +95,10 @@ void compareOnBothBackends(const std::string& path, const std::string& prompt_te
         const float range =
             *std::max_element(w.begin(), w.end()) - *std::min_element(w.begin(), w.end());
         VK_COMPARE_CLOSE(got.logits[size_t(s)], w, 0.01 * range, 0);
+        if (top_two_gap(w) > 0.01f * range) {
+            QVERIFY2(got.tokens[size_t(s)] == want.tokens[size_t(s)],
+                     qPrintable(QString("step %1: argmax differs with a clear margin").arg(s)));
+        }
     }
     // Only the shaders computed: no op of these models went to the CPU.
     QCOMPARE(gpu->fallback_calls(), uint64_t(0));
@@ -90,12 +112,12 @@ class TestVulkanFullModel : public QObject {
 private slots:
     void stories260k() {
         compareOnBothBackends(std::string(HEARTH_TEST_DATA_DIR) + "/models/stories260K.gguf",
-                              "Once upon a time, a little");
+                              "Once upon a time, a little", true);
     }
     void smollm2() {
-        compareOnBothBackends(
-            std::string(HEARTH_MODELS_DIR) + "/smollm2-135m-instruct-q4_1.gguf",
-            "The old stone house at the edge of the village had a fireplace that");
+        compareOnBothBackends(std::string(HEARTH_MODELS_DIR) + "/smollm2-135m-instruct-q4_1.gguf",
+                              "The old stone house at the edge of the village had a fireplace that",
+                              false);
     }
 };
 
