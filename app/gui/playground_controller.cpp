@@ -78,6 +78,12 @@ void PlaygroundController::connectSession() {
             [this](const QString& target, const QString& error) {
                 setError(QStringLiteral("%1: %2").arg(target, error));
             });
+    connect(session_, &PlaygroundSession::exported, this, [this](const QString& path, int cells) {
+        exportText_ = tr("%1 results written to %2").arg(cells).arg(path);
+        Q_EMIT exportChanged();
+    });
+    connect(session_, &PlaygroundSession::exportFailed, this,
+            [this](const QString& error) { setError(error); });
     connect(session_, &PlaygroundSession::finished, this, [this](store::RunStatus status) {
         if (status == store::RunStatus::Cancelled)
             progressText_ = tr("Stopped at %1 — run again to resume").arg(progressText_);
@@ -86,6 +92,19 @@ void PlaygroundController::connectSession() {
         Q_EMIT runningChanged();
         Q_EMIT runFinished();
     });
+}
+
+bool PlaygroundController::exportResults(const QString& pathOrUrl) {
+    const QString path = localPath(pathOrUrl.trimmed());
+    if (running_ || runTargets_.isEmpty() || path.isEmpty()) {
+        setError(path.isEmpty() ? tr("Type a file name to export to")
+                                : tr("Export after a run has finished"));
+        return false;
+    }
+    QMetaObject::invokeMethod(
+        session_, [session = session_, path] { session->exportResults(path); },
+        Qt::QueuedConnection);
+    return true;
 }
 
 void PlaygroundController::showSummary(const QVector<playground::TargetSummary>& summary) {

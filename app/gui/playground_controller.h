@@ -35,6 +35,7 @@ class PlaygroundController : public QObject {
     Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorChanged)
     Q_PROPERTY(QString versionText READ versionText NOTIFY versionChanged)
+    Q_PROPERTY(QString exportText READ exportText NOTIFY exportChanged)
 public:
     explicit PlaygroundController(QObject* parent = nullptr);
     ~PlaygroundController() override;
@@ -50,6 +51,7 @@ public:
     QString progressText() const { return progressText_; }
     QString errorText() const { return errorText_; }
     QString versionText() const { return versionText_; }
+    QString exportText() const { return exportText_; }
 
     Q_INVOKABLE void addExample(const QString& input, const QString& output);
     Q_INVOKABLE void removeExample(int row);
@@ -68,6 +70,10 @@ public:
     Q_INVOKABLE bool run(int maxRows = 0);
     Q_INVOKABLE void cancel();
     Q_INVOKABLE void dismissError();
+    // Writes the last run's results to a file (JSONL for .jsonl, else CSV) on the session's
+    // thread; exportText says where once written. False (with errorText) while running or
+    // before a run.
+    Q_INVOKABLE bool exportResults(const QString& pathOrUrl);
 
 Q_SIGNALS:
     void templateChanged();
@@ -77,6 +83,7 @@ Q_SIGNALS:
     void progressChanged();
     void errorChanged();
     void versionChanged();
+    void exportChanged();
     void runFinished();
 
 private:
@@ -102,7 +109,7 @@ private:
     playground::PlaygroundSession* session_;  // lives on sessionThread_, deleted there
     bool running_ = false;                    // from run() until finished or failed
     double progress_ = 0;
-    QString progressText_, errorText_, versionText_;
+    QString progressText_, errorText_, versionText_, exportText_;
 };
 
 }  // namespace hearth::gui

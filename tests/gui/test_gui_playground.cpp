@@ -3,6 +3,8 @@
 // the target field, load a 5-row dataset, run, and see the grid (5 rows x input + two
 // target columns, every cell coloured by its verdict) and a summary line per target.
 #include <QAbstractItemModelTester>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 #include "gui/playground_controller.h"
@@ -199,6 +201,26 @@ private Q_SLOTS:
                     ->property("text")
                     .toString()
                     .startsWith(QLatin1String("10 of 10")));
+
+        // Export the results as JSONL: one line per cell, written off the GUI thread.
+        const QString exported = home.modelsDir() + QStringLiteral("/../results.jsonl");
+        w.item(QStringLiteral("exportPathField"))->setProperty("text", exported);
+        press(w.window, w.item(QStringLiteral("exportResultsButton")));
+        QTRY_VERIFY(w.item(QStringLiteral("exportInfo"))->isVisible());
+        QCOMPARE(ctl->errorText(), QString());
+        {
+            QFile f(exported);
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(exported));
+            const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+            QCOMPARE(lines.size(), 10);
+            QSet<QString> targetsSeen;
+            for (const QByteArray& line : lines) {
+                const QJsonObject cell = QJsonDocument::fromJson(line).object();
+                QVERIFY2(cell.value(QStringLiteral("output")).isString(), line.constData());
+                targetsSeen.insert(cell.value(QStringLiteral("target")).toString());
+            }
+            QCOMPARE(targetsSeen, (QSet<QString>{kStories, kTiny}));
+        }
 
         // Back to the chat.
         hearth::test::clickItem(w.window, w.item(QStringLiteral("playgroundBackButton")));

@@ -1,9 +1,9 @@
 // PlaygroundSession on its own worker thread, as the Playground page runs it: a run on the
 // real tiny model (tests/data/models/stories260K.gguf) is prepared, runs and finishes with
 // every signal emitted on the worker thread (the caller's thread only receives queued
-// values); running the same order again from a fresh session keeps the stored template
-// version (no new one for the same content) and runs a new, complete run; a database that cannot be
-// opened is reported through failed(), not thrown.
+// values); the run's cells exported as CSV there; running the same order again from a fresh session
+// keeps the stored template version (no new one for the same content) and runs a new, complete run;
+// a database that cannot be opened is reported through failed(), not thrown.
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -45,6 +45,7 @@ struct Seen {
     int cellsFinished = 0;
     QVector<store::RunStatus> finished;
     QVector<TargetSummary> lastSummary;
+    QStringList exported, exportFailures;
     std::atomic<int> offWorker{0};  // signals emitted on another thread than the worker's
 };
 
@@ -67,6 +68,10 @@ void watch(WorkerSession& w, Seen& seen, QObject* receiver) {
                          ++seen.cellsFinished;
                          seen.lastSummary = summary;
                      });
+    QObject::connect(s, &PlaygroundSession::exported, receiver,
+                     [&seen](const QString& path, int) { seen.exported << path; });
+    QObject::connect(s, &PlaygroundSession::exportFailed, receiver,
+                     [&seen](const QString& error) { seen.exportFailures << error; });
     QObject::connect(s, &PlaygroundSession::finished, receiver,
                      [&seen](store::RunStatus status) { seen.finished << status; });
 }
@@ -99,14 +104,19 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString db = dir.filePath(QStringLiteral("hearth.db"));
+        const QString csv = dir.filePath(QStringLiteral("results.csv"));
         const RunOrder order = storiesOrder();
         QCOMPARE(order.dataset.rows.size(), 3);
         {
             WorkerSession w(db);
             Seen seen;
             watch(w, seen, this);
+            // Nothing to export before a run.
+            QMetaObject::invokeMethod(
+                w.session, [s = w.session, csv] { s->exportResults(csv); }, Qt::QueuedConnection);
             w.start(order);
             QTRY_COMPARE_WITH_TIMEOUT(seen.finished.size(), 1, 60000);
+            QCOMPARE(seen.exportFailures.size(), 1);
             QCOMPARE(seen.failures, QStringList());
             QCOMPARE(seen.finished[0], store::RunStatus::Done);
             QCOMPARE(seen.prepared.size(), 1);
@@ -123,6 +133,17 @@ private Q_SLOTS:
             QCOMPARE(seen.lastSummary[0].cells, 3);
             QCOMPARE(seen.lastSummary[0].passed, 3);
             QCOMPARE(seen.offWorker.load(), 0);
+
+            // The run's cells as CSV, written on the worker: a header and one line per cell.
+            QMetaObject::invokeMethod(
+                w.session, [s = w.session, csv] { s->exportResults(csv); }, Qt::QueuedConnection);
+            QTRY_COMPARE(seen.exported, QStringList{csv});
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+            QCOMPARE(lines.size(), 4);
+            QVERIFY(lines[0].startsWith("row,target,output"));
+            QVERIFY(lines[1].startsWith("0," + kModel.toUtf8() + ','));
         }
         {
             // A fresh session on the same file: same template version; the finished run is

@@ -1,7 +1,10 @@
 #include "core/playground/playground_session.h"
 
+#include <QSaveFile>
+
 #include "core/playground/playground_store.h"
 #include "core/playground/playground_targets.h"
+#include "core/playground/run_export.h"
 
 namespace hearth::playground {
 
@@ -45,6 +48,7 @@ void PlaygroundSession::start(const RunOrder& order) {
         return;
     }
     targets_ = order.targets;
+    rows_ = ready.rows;
     for (const store::DatasetRow& row : std::as_const(ready.rows)) {
         QString error;
         const auto text = renderPlaceholders(order.tmpl.userPrompt, row.values, &error);
@@ -70,6 +74,31 @@ void PlaygroundSession::start(const RunOrder& order) {
 
 void PlaygroundSession::cancel() {
     if (runner_) runner_->cancel();
+}
+
+void PlaygroundSession::exportResults(const QString& path) {
+    if (!db_ || runId_ == 0) {
+        Q_EMIT exportFailed(QStringLiteral("nothing to export: run the template first"));
+        return;
+    }
+    QVector<store::RunResultRecord> results;
+    try {
+        results = db_->runResults(runId_);
+    } catch (const store::StoreException& e) {
+        Q_EMIT exportFailed(QStringLiteral("database: %1").arg(e.error().message));
+        return;
+    }
+    const bool jsonl =
+        path.endsWith(QLatin1String(".jsonl")) || path.endsWith(QLatin1String(".ndjson"));
+    // QSaveFile: an existing file is replaced only once the new one is complete.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(jsonl ? resultsToJsonl(rows_, results) : resultsToCsv(rows_, results)) < 0 ||
+        !file.commit()) {
+        Q_EMIT exportFailed(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    Q_EMIT exported(path, int(results.size()));
 }
 
 QVector<TargetSummary> PlaygroundSession::summary() const {

@@ -53,6 +53,9 @@ public:
     void start(const RunOrder& order);
     // Stops the run in flight; finished(Cancelled) follows.
     void cancel();
+    // Writes the last run's stored cells to `path`: JSONL for .jsonl/.ndjson, else CSV
+    // (run_export.h). exported() or exportFailed() follows.
+    void exportResults(const QString& path);
 
 Q_SIGNALS:
     void prepared(const hearth::playground::PreparedRun& run);
@@ -65,6 +68,8 @@ Q_SIGNALS:
     void progress(int done, int total, double etaSeconds);
     void targetFailed(const QString& target, const QString& error);
     void finished(hearth::store::RunStatus status);
+    void exported(const QString& path, int cells);
+    void exportFailed(const QString& error);
 
 private:
     QVector<TargetSummary> summary() const;
@@ -74,6 +79,7 @@ private:
     std::unique_ptr<BatchRunner> runner_;
     store::Id runId_ = 0;
     QStringList targets_;
+    QVector<store::DatasetRow> rows_;  // the run's rows
 };
 
 }  // namespace hearth::playground

@@ -35,6 +35,31 @@ ColumnLayout {
             color: Theme.mutedText
         }
     }
+    // The last run's results as a file: .jsonl gives JSONL, any other name CSV.
+    RowLayout {
+        Layout.fillWidth: true
+        spacing: Theme.spacing
+        TextField {
+            id: exportField
+            objectName: "exportPathField"
+            Layout.fillWidth: true
+            placeholderText: qsTr("results.csv or results.jsonl")
+            onAccepted: bar.controller.exportResults(text)
+        }
+        Button {
+            objectName: "exportResultsButton"
+            text: qsTr("Export results")
+            enabled: !bar.controller.running && bar.controller.versionText.length > 0
+                     && exportField.text.length > 0
+            onClicked: bar.controller.exportResults(exportField.text)
+        }
+    }
+    Label {
+        objectName: "exportInfo"
+        text: bar.controller.exportText
+        color: Theme.mutedText
+        visible: text.length > 0
+    }
     Label {
         text: bar.controller.versionText
         color: Theme.faintText
