@@ -35,6 +35,8 @@ ApplicationWindow {
     property bool parametersVisible: false
     // The prompt playground replaces the chat view while it is open.
     property bool playgroundVisible: false
+    // The models page (Ctrl+M) covers the window while it is open.
+    property bool modelsVisible: false
     // Set by ScreenshotScene when a --screenshot scene is ready to be grabbed.
     property bool sceneReady: false
 
@@ -75,6 +77,10 @@ ApplicationWindow {
         onActivated: chat.stop()
     }
     Shortcut {
+        sequence: "Ctrl+M"
+        onActivated: window.modelsVisible = !window.modelsVisible
+    }
+    Shortcut {
         sequence: "Ctrl+Shift+P"
         onActivated: window.parametersVisible = !window.parametersVisible
     }
@@ -95,6 +101,7 @@ ApplicationWindow {
             id: sidebar
             chat: chat
             onPlaygroundRequested: window.playgroundVisible = true
+            onModelsRequested: window.modelsVisible = true
             Layout.preferredWidth: Theme.sidebarWidth
             Layout.fillHeight: true
         }
@@ -159,6 +166,20 @@ ApplicationWindow {
             Layout.preferredWidth: Theme.parametersWidth
             Layout.fillHeight: true
             onCloseRequested: window.parametersVisible = false
+        }
+    }
+
+    // Loaded on first use: the page scans the models directory and owns a worker thread.
+    Loader {
+        objectName: "modelsPageLoader"
+        anchors.fill: parent
+        active: window.modelsVisible || item !== null
+        visible: window.modelsVisible
+        sourceComponent: ModelsPage {
+            onCloseRequested: {
+                window.modelsVisible = false
+                installedModels.refresh()
+            }
         }
     }
 

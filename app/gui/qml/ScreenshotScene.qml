@@ -27,6 +27,7 @@ QtObject {
     function step() {
         if (!chat.ready) return
         if (name === "" || name === "window") { finish(); return }
+        if (name === "models") { window.modelsVisible = true; finish(); return }
         if (chat.modelState === "loading") return
         if (name === "playground") { startPlayground(); return }
         if (name === "search") {

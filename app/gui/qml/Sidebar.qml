@@ -8,6 +8,7 @@ Rectangle {
     id: sidebar
     property var chat
     signal playgroundRequested()
+    signal modelsRequested()
     function focusSearch() { searchField.forceActiveFocus(); searchField.selectAll() }
     function showSearch(text) { searchField.text = text; chat.search(text) }
 
@@ -39,6 +40,12 @@ Rectangle {
                 iconName: "play"
                 tip: qsTr("Prompt playground")
                 onClicked: sidebar.playgroundRequested()
+            }
+            IconButton {
+                objectName: "modelsButton"
+                iconName: "sliders"
+                tip: qsTr("Models (Ctrl+M)")
+                onClicked: sidebar.modelsRequested()
             }
             IconButton {
                 objectName: "newChatButton"
