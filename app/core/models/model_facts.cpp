@@ -42,8 +42,8 @@ quint64 estimateMemoryBytes(quint64 fileSize, const ModelFacts& facts, int conte
 quint64 availableMemoryBytes() {
     QFile meminfo(QStringLiteral("/proc/meminfo"));
     if (!meminfo.open(QIODevice::ReadOnly)) return 0;
-    while (!meminfo.atEnd()) {
-        const QByteArray line = meminfo.readLine();
+    // procfs files report size 0, so read them whole rather than line by line until atEnd().
+    for (const QByteArray& line : meminfo.readAll().split('\n')) {
         if (!line.startsWith("MemAvailable:")) continue;
         const QList<QByteArray> parts = line.simplified().split(' ');
         return parts.size() >= 2 ? parts[1].toULongLong() * 1024 : 0;  // kB

@@ -60,7 +60,7 @@ Item {
                                 Layout.alignment: Qt.AlignBottom
                                 Layout.preferredWidth: 18
                                 Layout.preferredHeight: max > 0
-                                    ? Math.max(2, (group.height - 24) * value / max) : 2
+                                    ? Math.max(2, (chart.height - 48) * value / max) : 2
                                 color: modelData.colour
                                 radius: 2
                             }
