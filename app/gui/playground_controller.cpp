@@ -82,8 +82,24 @@ void PlaygroundController::connectSession() {
         exportText_ = tr("%1 results written to %2").arg(cells).arg(path);
         Q_EMIT exportChanged();
     });
-    connect(session_, &PlaygroundSession::exportFailed, this,
+    connect(session_, &PlaygroundSession::requestFailed, this,
             [this](const QString& error) { setError(error); });
+    connect(session_, &PlaygroundSession::baselineMarked, this, [this](int version) {
+        compareText_ = tr("Version %1 is the baseline").arg(version);
+        Q_EMIT compareChanged();
+    });
+    connect(session_, &PlaygroundSession::compared, this,
+            [this](int version, int regressions, const QStringList& details) {
+                compareText_ =
+                    regressions < 0
+                        ? tr("Baseline version %1 has no finished run on this dataset").arg(version)
+                        : tr("%1 cells pass → fail against baseline version %2")
+                              .arg(regressions)
+                              .arg(version);
+                for (const QString& line : details)
+                    compareText_ += QStringLiteral("\n") + line;
+                Q_EMIT compareChanged();
+            });
     connect(session_, &PlaygroundSession::finished, this, [this](store::RunStatus status) {
         if (status == store::RunStatus::Cancelled)
             progressText_ = tr("Stopped at %1 — run again to resume").arg(progressText_);
@@ -104,6 +120,16 @@ bool PlaygroundController::exportResults(const QString& pathOrUrl) {
     QMetaObject::invokeMethod(
         session_, [session = session_, path] { session->exportResults(path); },
         Qt::QueuedConnection);
+    return true;
+}
+
+bool PlaygroundController::markBaseline() {
+    if (running_ || runTargets_.isEmpty()) {
+        setError(tr("Mark a baseline after a run has finished"));
+        return false;
+    }
+    QMetaObject::invokeMethod(
+        session_, [session = session_] { session->markBaseline(); }, Qt::QueuedConnection);
     return true;
 }
 

@@ -36,6 +36,7 @@ class PlaygroundController : public QObject {
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorChanged)
     Q_PROPERTY(QString versionText READ versionText NOTIFY versionChanged)
     Q_PROPERTY(QString exportText READ exportText NOTIFY exportChanged)
+    Q_PROPERTY(QString compareText READ compareText NOTIFY compareChanged)
 public:
     explicit PlaygroundController(QObject* parent = nullptr);
     ~PlaygroundController() override;
@@ -52,6 +53,7 @@ public:
     QString errorText() const { return errorText_; }
     QString versionText() const { return versionText_; }
     QString exportText() const { return exportText_; }
+    QString compareText() const { return compareText_; }
 
     Q_INVOKABLE void addExample(const QString& input, const QString& output);
     Q_INVOKABLE void removeExample(int row);
@@ -74,6 +76,9 @@ public:
     // thread; exportText says where once written. False (with errorText) while running or
     // before a run.
     Q_INVOKABLE bool exportResults(const QString& pathOrUrl);
+    // Marks the last run's version as the baseline; later runs of other versions report
+    // their pass -> fail cells against it in compareText.
+    Q_INVOKABLE bool markBaseline();
 
 Q_SIGNALS:
     void templateChanged();
@@ -84,6 +89,7 @@ Q_SIGNALS:
     void errorChanged();
     void versionChanged();
     void exportChanged();
+    void compareChanged();
     void runFinished();
 
 private:
@@ -109,7 +115,7 @@ private:
     playground::PlaygroundSession* session_;  // lives on sessionThread_, deleted there
     bool running_ = false;                    // from run() until finished or failed
     double progress_ = 0;
-    QString progressText_, errorText_, versionText_, exportText_;
+    QString progressText_, errorText_, versionText_, exportText_, compareText_;
 };
 
 }  // namespace hearth::gui

@@ -222,6 +222,27 @@ private Q_SLOTS:
             QCOMPARE(targetsSeen, (QSet<QString>{kStories, kTiny}));
         }
 
+        // A baseline version whose every cell passes (any output matches ".*"), then a
+        // version whose every cell fails: all 10 cells go pass -> fail against it.
+        auto runWith = [&](const QString& assertions) {
+            ctl->setProperty("assertionsText", assertions);
+            press(w.window, w.item(QStringLiteral("playgroundRunButton")));
+            QTRY_VERIFY(ctl->running());
+            QTRY_VERIFY_WITH_TIMEOUT(!ctl->running(), 120000);
+            QCOMPARE(ctl->errorText(), QString());
+        };
+        runWith(QStringLiteral("[{\"type\": \"regex\", \"pattern\": \".*\"}]"));
+        QTRY_VERIFY(ctl->versionText().endsWith(QLatin1String("version 2")));
+        press(w.window, w.item(QStringLiteral("markBaselineButton")));
+        QQuickItem* compare = w.item(QStringLiteral("compareText"));
+        QTRY_COMPARE(compare->property("text").toString(),
+                     QStringLiteral("Version 2 is the baseline"));
+        runWith(QStringLiteral("[{\"type\": \"contains\", \"value\": \"zqzqzq\"}]"));
+        QTRY_VERIFY2(compare->property("text").toString().startsWith(
+                         QStringLiteral("10 cells pass → fail against baseline version 2")),
+                     qPrintable(compare->property("text").toString()));
+        QCOMPARE(compare->property("text").toString().count(QLatin1Char('\n')), 10);
+
         // Back to the chat.
         hearth::test::clickItem(w.window, w.item(QStringLiteral("playgroundBackButton")));
         QTRY_VERIFY(!page->isVisible());

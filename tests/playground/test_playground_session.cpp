@@ -70,7 +70,7 @@ void watch(WorkerSession& w, Seen& seen, QObject* receiver) {
                      });
     QObject::connect(s, &PlaygroundSession::exported, receiver,
                      [&seen](const QString& path, int) { seen.exported << path; });
-    QObject::connect(s, &PlaygroundSession::exportFailed, receiver,
+    QObject::connect(s, &PlaygroundSession::requestFailed, receiver,
                      [&seen](const QString& error) { seen.exportFailures << error; });
     QObject::connect(s, &PlaygroundSession::finished, receiver,
                      [&seen](store::RunStatus status) { seen.finished << status; });

@@ -36,6 +36,9 @@ void PlaygroundSession::start(const RunOrder& order) {
         ready.version = saved.version.version;
         const store::DatasetRecord d = storeDataset(*db_, order.datasetName, order.dataset);
         ready.rows = db_->datasetRows(d.id);
+        templateId_ = saved.templateId;
+        versionId_ = saved.version.id;
+        datasetId_ = d.id;
         QJsonObject parameters;
         if (order.maxRows > 0 && ready.rows.size() > order.maxRows) {
             ready.rows.resize(order.maxRows);
@@ -68,7 +71,10 @@ void PlaygroundSession::start(const RunOrder& order) {
             [this](const store::RunResultRecord& r) { Q_EMIT cellFinished(r, summary()); });
     connect(runner_.get(), &BatchRunner::progress, this, &PlaygroundSession::progress);
     connect(runner_.get(), &BatchRunner::targetFailed, this, &PlaygroundSession::targetFailed);
-    connect(runner_.get(), &BatchRunner::finished, this, &PlaygroundSession::finished);
+    connect(runner_.get(), &BatchRunner::finished, this, [this](store::RunStatus status) {
+        if (status == store::RunStatus::Done) compareWithBaseline();
+        Q_EMIT finished(status);
+    });
     runner_->start(runId_, order.tmpl, ready.rows, order.specs);
 }
 
@@ -78,14 +84,14 @@ void PlaygroundSession::cancel() {
 
 void PlaygroundSession::exportResults(const QString& path) {
     if (!db_ || runId_ == 0) {
-        Q_EMIT exportFailed(QStringLiteral("nothing to export: run the template first"));
+        Q_EMIT requestFailed(QStringLiteral("nothing to export: run the template first"));
         return;
     }
     QVector<store::RunResultRecord> results;
     try {
         results = db_->runResults(runId_);
     } catch (const store::StoreException& e) {
-        Q_EMIT exportFailed(QStringLiteral("database: %1").arg(e.error().message));
+        Q_EMIT requestFailed(QStringLiteral("database: %1").arg(e.error().message));
         return;
     }
     const bool jsonl =
@@ -95,10 +101,44 @@ void PlaygroundSession::exportResults(const QString& path) {
     if (!file.open(QIODevice::WriteOnly) ||
         file.write(jsonl ? resultsToJsonl(rows_, results) : resultsToCsv(rows_, results)) < 0 ||
         !file.commit()) {
-        Q_EMIT exportFailed(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+        Q_EMIT requestFailed(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
         return;
     }
     Q_EMIT exported(path, int(results.size()));
+}
+
+void PlaygroundSession::markBaseline() {
+    if (!db_ || versionId_ == 0) {
+        Q_EMIT requestFailed(QStringLiteral("no version to mark: run the template first"));
+        return;
+    }
+    try {
+        db_->setBaseline(templateId_, versionId_);
+        Q_EMIT baselineMarked(db_->templateVersion(versionId_).version);
+    } catch (const store::StoreException& e) {
+        Q_EMIT requestFailed(QStringLiteral("database: %1").arg(e.error().message));
+    }
+}
+
+void PlaygroundSession::compareWithBaseline() {
+    try {
+        const store::Id baseline = db_->baselineVersion(templateId_);
+        if (baseline == 0 || baseline == versionId_) return;
+        const int version = db_->templateVersion(baseline).version;
+        const store::RunRecord before = latestDoneRun(*db_, baseline, datasetId_);
+        if (before.id == 0) {
+            Q_EMIT compared(version, -1, {});
+            return;
+        }
+        const QVector<Regression> regressions = findRegressions(
+            db_->runResults(before.id), db_->runResults(runId_), rowIndexById(*db_, datasetId_));
+        QStringList details;
+        for (const Regression& r : regressions)
+            details << QStringLiteral("row %1 %2: %3").arg(r.rowIndex + 1).arg(r.target, r.detail);
+        Q_EMIT compared(version, int(regressions.size()), details);
+    } catch (const store::StoreException& e) {
+        Q_EMIT requestFailed(QStringLiteral("database: %1").arg(e.error().message));
+    }
 }
 
 QVector<TargetSummary> PlaygroundSession::summary() const {

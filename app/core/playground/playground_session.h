@@ -56,6 +56,10 @@ public:
     // Writes the last run's stored cells to `path`: JSONL for .jsonl/.ndjson, else CSV
     // (run_export.h). exported() or exportFailed() follows.
     void exportResults(const QString& path);
+    // Marks the last run's template version as its template's baseline (baselineMarked()).
+    // Every run that finishes is then compared with the baseline version's latest finished
+    // run on the same dataset (compared()), like `hearth playground run` does.
+    void markBaseline();
 
 Q_SIGNALS:
     void prepared(const hearth::playground::PreparedRun& run);
@@ -69,15 +73,21 @@ Q_SIGNALS:
     void targetFailed(const QString& target, const QString& error);
     void finished(hearth::store::RunStatus status);
     void exported(const QString& path, int cells);
-    void exportFailed(const QString& error);
+    void requestFailed(const QString& error);  // an export or a baseline request
+    void baselineMarked(int version);
+    // After a finished run of a version other than the baseline: `regressions` cells went
+    // from pass to fail (-1: the baseline version has no finished run on this dataset),
+    // one "row N target: detail" line each in `details`.
+    void compared(int baselineVersion, int regressions, const QStringList& details);
 
 private:
     QVector<TargetSummary> summary() const;
+    void compareWithBaseline();
 
     QString databasePath_;
     std::unique_ptr<store::StoreDatabase> db_;
     std::unique_ptr<BatchRunner> runner_;
-    store::Id runId_ = 0;
+    store::Id runId_ = 0, templateId_ = 0, versionId_ = 0, datasetId_ = 0;
     QStringList targets_;
     QVector<store::DatasetRow> rows_;  // the run's rows
 };

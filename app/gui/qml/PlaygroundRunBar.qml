@@ -53,6 +53,21 @@ ColumnLayout {
                      && exportField.text.length > 0
             onClicked: bar.controller.exportResults(exportField.text)
         }
+        Button {
+            objectName: "markBaselineButton"
+            text: qsTr("Mark as baseline")
+            enabled: !bar.controller.running && bar.controller.versionText.length > 0
+            onClicked: bar.controller.markBaseline()
+        }
+    }
+    // The baseline, and after each run its pass → fail cells.
+    Label {
+        objectName: "compareText"
+        Layout.fillWidth: true
+        text: bar.controller.compareText
+        color: Theme.mutedText
+        wrapMode: Text.Wrap
+        visible: text.length > 0
     }
     Label {
         objectName: "exportInfo"
