@@ -95,6 +95,15 @@ LocalTarget::LocalTarget(const QString& modelNameOrPath, int threads, QObject* p
                               Q_ARG(QString, device));
 }
 
+// The worker (model, KV cache) must die on its own thread, and surely: an event posted just
+// before quit() may never be processed, so the deletion hangs on QThread::finished, which the
+// thread emits on itself after its event loop has returned (before any queued `retired`).
+void LocalTarget::deleteOnItsThreadAndQuit(EngineWorker* worker) {
+    connect(
+        &thread_, &QThread::finished, worker, [worker] { delete worker; }, Qt::DirectConnection);
+    thread_.quit();
+}
+
 void LocalTarget::retire() {
     abortLoad_->store(true);
     for (const auto& flag : std::as_const(liveJobs_))
@@ -113,9 +122,7 @@ void LocalTarget::retire() {
     // worker, and with it the model and its KV cache, is destroyed on its own thread.
     EngineWorker* worker = worker_;
     worker_ = nullptr;
-    QMetaObject::invokeMethod(
-        worker, [worker] { delete worker; }, Qt::QueuedConnection);
-    thread_.quit();
+    deleteOnItsThreadAndQuit(worker);
 }
 
 LocalTarget::~LocalTarget() {
@@ -123,10 +130,8 @@ LocalTarget::~LocalTarget() {
         abortLoad_->store(true);
         for (const auto& flag : std::as_const(liveJobs_))
             flag->store(true);
-        EngineWorker* worker = worker_;
-        QMetaObject::invokeMethod(
-            worker, [worker] { delete worker; }, Qt::QueuedConnection);
-        thread_.quit();
+        deleteOnItsThreadAndQuit(worker_);
+        worker_ = nullptr;
     }
     thread_.wait();
     for (const auto& relay : std::as_const(relays_))

@@ -63,6 +63,7 @@ Q_SIGNALS:
     void retired();
 
 private:
+    void deleteOnItsThreadAndQuit(EngineWorker* worker);
     // Bookkeeping below is touched only on the target's own thread.
     QString id_, path_, modelName_, error_;
     QString deviceRequest_, deviceName_, deviceFallback_;
