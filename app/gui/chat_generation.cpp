@@ -1,27 +1,12 @@
 // ChatController: the message actions that start or steer generation (send, stop,
 // regenerate, continue, edit, branch switching) and the streaming of a reply.
 #include "core/local/local_target.h"
+#include "core/store/store_finish.h"
 #include "gui/chat_controller.h"
 
 namespace hearth::gui {
 
 namespace {
-
-store::FinishReason toStoreFinish(FinishReason reason) {
-    switch (reason) {
-        case FinishReason::stop:
-            return store::FinishReason::Stop;
-        case FinishReason::length:
-            return store::FinishReason::Length;
-        case FinishReason::cancelled:
-            return store::FinishReason::Cancelled;
-        case FinishReason::context:
-            return store::FinishReason::Context;
-        case FinishReason::error:
-            return store::FinishReason::Error;
-    }
-    return store::FinishReason::Error;
-}
 
 std::string roleString(store::Role role) {
     return store::roleName(role).toStdString();
@@ -248,8 +233,8 @@ void ChatController::finishStream(const GenerationStats& stats) {
     const QString error = QString::fromStdString(stats.error);
     const qint64 conversation = stream_.conversationId;
     // A remote stream that broke after text was shown keeps it, marked interrupted.
-    const store::FinishReason finish =
-        stats.interrupted ? store::FinishReason::Interrupted : toStoreFinish(stats.finish);
+    const store::FinishReason finish = stats.interrupted ? store::FinishReason::Interrupted
+                                                         : store::storedFinishReason(stats.finish);
     store_.finishReply(stream_.ticket, messageStats, finish, error,
                        [this, conversation](const store::MessageRecord& record) {
                            if (conversation == conversationId_) {

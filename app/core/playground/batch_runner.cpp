@@ -4,6 +4,7 @@
 #include <QTimer>
 
 #include "core/playground/assertions.h"
+#include "core/store/store_finish.h"
 
 namespace hearth::playground {
 
@@ -19,26 +20,6 @@ struct BatchRunner::Live {
     int nextJudge = 0;
     bool anyFailed = false;
 };
-
-namespace {
-
-store::FinishReason toStore(FinishReason f) {
-    switch (f) {
-        case FinishReason::stop:
-            return store::FinishReason::Stop;
-        case FinishReason::length:
-            return store::FinishReason::Length;
-        case FinishReason::cancelled:
-            return store::FinishReason::Cancelled;
-        case FinishReason::context:
-            return store::FinishReason::Context;
-        case FinishReason::error:
-            return store::FinishReason::Error;
-    }
-    return store::FinishReason::Error;
-}
-
-}  // namespace
 
 BatchRunner::BatchRunner(store::StoreDatabase* db, TargetFactory factory, QObject* parent)
     : QObject(parent), db_(db), factory_(std::move(factory)) {
@@ -214,7 +195,7 @@ void BatchRunner::startCell(const Cell& cell, Target* target) {
         const TargetSpec& s = specs_[l->cell.target];
         res.cost =
             res.tokensIn / 1000.0 * s.pricePer1kInput + res.tokensOut / 1000.0 * s.pricePer1kOutput;
-        res.finish = toStore(stats.finish);
+        res.finish = store::storedFinishReason(stats.finish);
         res.errorMessage = QString::fromStdString(stats.error);
         l->job.reset();
         if (stats.finish == FinishReason::cancelled || cancelled_) {
