@@ -7,6 +7,7 @@
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/vulkan/vulkan_backend.h"
+#include "greedy_forward.h"
 #include "runtime/engine.h"
 #include "runtime/kv_cache.h"
 #include "runtime/model_impl.h"
@@ -15,38 +16,10 @@
 
 using namespace hearth;
 
+using vulkan_test::greedy_forward;
+using Run = vulkan_test::GreedyRun;
+
 namespace {
-
-struct Run {
-    std::vector<int32_t> tokens;
-    std::vector<std::vector<float>> logits;
-};
-
-// `forced`: the tokens to feed after each step (teacher forcing); empty = the argmax.
-Run greedy(const ModelWeights& model, Backend& backend, const std::vector<int32_t>& prompt,
-           int steps, const std::vector<int32_t>& forced = {}) {
-    const auto& hp = model.hparams();
-    KvCache cache(hp, 256, KvCacheType::f16);
-    Scratch scratch;
-    std::vector<float> logits(size_t(hp.n_vocab));
-    Run run;
-    std::vector<int32_t> batch = prompt;
-    int pos = 0;
-    for (int step = 0; step < steps; ++step) {
-        ForwardBatch fb;
-        fb.tokens = batch.data();
-        fb.n_tokens = int(batch.size());
-        fb.pos0 = pos;
-        model.forward(backend, cache.layers(), fb, scratch, logits.data());
-        pos += int(batch.size());
-        const int32_t next =
-            int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
-        run.tokens.push_back(next);
-        run.logits.push_back(logits);
-        batch = {forced.empty() ? next : forced[size_t(step)]};
-    }
-    return run;
-}
 
 float top_two_gap(const std::vector<float>& v) {
     float first = -1e30f, second = -1e30f;
@@ -79,9 +52,9 @@ void compareOnBothBackends(const std::string& path, const std::string& prompt_te
         QFAIL(qPrintable(QString("no Vulkan device: ") + e.what()));
     }
     const int steps = 32;
-    const Run want = greedy(weights, cpu, prompt, steps);
-    const Run got =
-        greedy(weights, *gpu, prompt, steps, exact_tokens ? std::vector<int32_t>{} : want.tokens);
+    const Run want = greedy_forward(weights, cpu, prompt, steps);
+    const Run got = greedy_forward(weights, *gpu, prompt, steps,
+                                   exact_tokens ? std::vector<int32_t>{} : want.tokens);
     if (exact_tokens) QCOMPARE(got.tokens, want.tokens);
     std::vector<int32_t> distinct = want.tokens;
     std::sort(distinct.begin(), distinct.end());

@@ -9,46 +9,15 @@
 #include "backend/cpu/cpu_backend.h"
 #include "backend/vulkan/vulkan_backend.h"
 #include "gguf/gguf_file.h"
+#include "greedy_forward.h"
 #include "model/model_weights.h"
 #include "runtime/kv_cache.h"
 #include "vulkan_test_util.h"
 
 using namespace hearth;
 
-namespace {
-
-struct Run {
-    std::vector<int32_t> tokens;
-    std::vector<std::vector<float>> logits;  // one vector per step
-};
-
-// Prefill `prompt`, then `steps` greedy tokens, through `backend`.
-Run generate(const ModelWeights& model, Backend& backend, const std::vector<int32_t>& prompt,
-             int steps) {
-    const auto& hp = model.hparams();
-    KvCache cache(hp, 128, KvCacheType::f16);
-    Scratch scratch;
-    std::vector<float> logits(size_t(hp.n_vocab));
-    Run run;
-    std::vector<int32_t> batch = prompt;
-    int pos = 0;
-    for (int step = 0; step < steps; ++step) {
-        ForwardBatch fb;
-        fb.tokens = batch.data();
-        fb.n_tokens = int(batch.size());
-        fb.pos0 = pos;
-        model.forward(backend, cache.layers(), fb, scratch, logits.data());
-        pos += int(batch.size());
-        const int32_t next =
-            int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
-        run.tokens.push_back(next);
-        run.logits.push_back(logits);
-        batch = {next};
-    }
-    return run;
-}
-
-}  // namespace
+using vulkan_test::greedy_forward;
+using Run = vulkan_test::GreedyRun;
 
 class TestVulkanModel : public QObject {
     Q_OBJECT
@@ -68,8 +37,8 @@ private slots:
         // BOS, then a few ordinary ids: a 5-token prefill, then decode steps.
         const std::vector<int32_t> prompt = {1, 403, 407, 261, 378};
         const int steps = 20;
-        const Run want = generate(*model, cpu, prompt, steps);
-        const Run got = generate(*model, *gpu, prompt, steps);
+        const Run want = greedy_forward(*model, cpu, prompt, steps);
+        const Run got = greedy_forward(*model, *gpu, prompt, steps);
         QCOMPARE(got.tokens, want.tokens);
         // A story, not one token repeated: the comparison covers varied attention states.
         std::vector<int32_t> distinct = want.tokens;
