@@ -70,7 +70,9 @@ VecDotRowsFn vec_dot_rows_fn(SimdLevel level, GgmlType weight_type) {
 }
 
 GemmKernel gemm_fn(SimdLevel level, GgmlType weight_type) {
-    return level == SimdLevel::avx512 ? avx512_gemm(weight_type) : GemmKernel{};
+    if (level != SimdLevel::avx512) return {};
+    const GemmKernel k = avx512_gemm(weight_type);
+    return k ? k : avx512_gemm_kquant(weight_type);
 }
 
 VecDotFn vec_dot_tiled_fn(SimdLevel level, GgmlType weight_type) {

@@ -30,19 +30,36 @@ constexpr int kMultiRows = 4;
 using VecDotRowsFn = void (*)(int64_t n, const void* weight_row, size_t row_stride, const void* act,
                               float* out);
 
-// Prefill GEMM tile: kGemmRows consecutive weight rows x kGemmTokens tokens, all accumulators
-// in registers. The tokens' activation rows (vec_dot_type) are first packed by `pack` into
-// n / 32 blocks of kGemmPackedBlockBytes; `tile` writes out[t * out_stride + r]. Results are
-// bit-identical to the single-row vec_dot of the same level.
+// Prefill GEMM tile: `rows` consecutive weight rows x `tokens` tokens, all accumulators in
+// registers. The tokens' activation rows (vec_dot_type) are first packed by `pack` into
+// n / block_elements blocks of packed_block_bytes; `tile` writes out[t * out_stride + r].
+// Where `prepare` is set (K-quants), the weight rows are first unpacked by it, once per
+// matmul panel, into n / block_elements blocks of prepared_block_bytes per row, and `tile`
+// reads those (weight_rows / row_stride then describe the prepared rows). Results are
+// bit-identical to the kernels matmul uses without a tile: the single-row vec_dot of the same
+// level for the 32-element types, the multi-token kernel (in the order matmul picks for that
+// many tokens) for the K-quants.
 constexpr int kGemmRows = 4;
 constexpr int kGemmTokens = 4;
 constexpr size_t kGemmPackedBlockBytes = 288;
+constexpr int kKGemmRows = 4;
+constexpr int kKGemmTokens = 16;
+constexpr size_t kKGemmPackedBlockBytes = 4416;
+constexpr size_t kKGemmPreparedBlockBytes = 384;
 using GemmPackFn = void (*)(int64_t n, const void* act, size_t act_stride, void* packed);
+using GemmPrepareFn = void (*)(int64_t n, const void* weight_rows, size_t row_stride, int rows,
+                               void* prepared);
 using GemmTileFn = void (*)(int64_t n, const void* weight_rows, size_t row_stride,
                             const void* packed, float* out, size_t out_stride);
 struct GemmKernel {
     GemmPackFn pack = nullptr;
     GemmTileFn tile = nullptr;
+    GemmPrepareFn prepare = nullptr;
+    int rows = kGemmRows;
+    int tokens = kGemmTokens;
+    int64_t block_elements = 32;
+    size_t packed_block_bytes = kGemmPackedBlockBytes;
+    size_t prepared_block_bytes = 0;
     explicit operator bool() const { return tile != nullptr; }
 };
 
@@ -53,6 +70,7 @@ VecDotFn avx512_vec_dot(GgmlType weight_type);
 VecDotMultiFn avx512_vec_dot_multi(GgmlType weight_type);
 VecDotRowsFn avx512_vec_dot_rows(GgmlType weight_type);
 GemmKernel avx512_gemm(GgmlType weight_type);
+GemmKernel avx512_gemm_kquant(GgmlType weight_type);
 QuantizeFn scalar_activation_quantizer(GgmlType act_type);
 QuantizeFn avx2_activation_quantizer(GgmlType act_type);
 QuantizeFn avx512_activation_quantizer(GgmlType act_type);

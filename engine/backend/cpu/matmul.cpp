@@ -1,9 +1,9 @@
 // matmul: y[t][r] = dot(weight row r, activation row t).
 //
 // Prefill with a GEMM tile (kernels_dispatch.h): the activations are also packed per group of
-// kGemmTokens tokens, and each panel of weight rows is swept by register tiles over every
-// group; leftover tokens and rows go through the multi-token / multi-row / single dots, which
-// give the same bits.
+// gemm.tokens tokens, and each panel of weight rows (unpacked first where the tile wants it)
+// is swept by register tiles over every group; leftover tokens and rows go through the
+// multi-token / multi-row / single dots, which give the same bits.
 //
 // Shapes: w is rows x cols (cols = reduction k), x is n_tokens x cols floats, y is
 // n_tokens x rows floats. The activations are converted to the weight type's vec_dot_type
@@ -54,24 +54,44 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
     const size_t act_row_bytes = row_size(act_type, w.cols);
     const int n_threads = pool.size();
 
-    // Activation conversion (and, for the GEMM tiles, packing of each group of kGemmTokens
+    VecDotMultiFn multi = vec_dot_multi_fn(level, w.type);
+    VecDotRowsFn rows_kernel = vec_dot_rows_fn(level, w.type);
+    if (n_tokens >= kTiledMinTokens) {
+        // llama.cpp's tiled K-quant path: every token in its per-block order.
+        if (const VecDotFn tiled = vec_dot_tiled_fn(level, w.type)) {
+            dot = tiled;
+            multi = vec_dot_multi_tiled_fn(level, w.type);
+            rows_kernel = nullptr;
+        }
+    }
+    GemmKernel gemm = gemm_fn(level, w.type);
+    if (n_tokens < gemm.tokens) gemm = GemmKernel{};
+    const int64_t unit_tokens = gemm ? gemm.tokens : kGemmTokens;
+    const int64_t n_groups = gemm ? n_tokens / gemm.tokens : 0;
+    const int64_t cols = w.cols;
+    const size_t group_bytes =
+        gemm ? size_t(cols / gemm.block_elements) * gemm.packed_block_bytes : 0;
+    // Per thread: one panel of unpacked weight rows (tiles with a prepare step).
+    const size_t prepared_row_bytes =
+        gemm.prepare ? size_t(cols / gemm.block_elements) * gemm.prepared_block_bytes : 0;
+    const size_t prepared_bytes = prepared_row_bytes * kRowTile;
+    // Activation conversion (and, for the GEMM tiles, packing of each group of gemm.tokens
     // rows), split over the threads by token group. F32 weights dot the floats directly.
-    const GemmKernel gemm = n_tokens >= kGemmTokens ? gemm_fn(level, w.type) : GemmKernel{};
-    const int64_t n_groups = gemm ? n_tokens / kGemmTokens : 0;
-    const size_t group_bytes = size_t(w.cols / 32) * kGemmPackedBlockBytes;
     const char* act = reinterpret_cast<const char*>(x);
     const char* packed = nullptr;
+    char* prepared = nullptr;
     if (act_type != GgmlType::F32) {
         const size_t act_bytes = (act_row_bytes * static_cast<size_t>(n_tokens) + 63) / 64 * 64;
-        char* buffer = static_cast<char*>(
-            pool.kernel_scratch(0, act_bytes + group_bytes * static_cast<size_t>(n_groups)));
+        const size_t packed_bytes = group_bytes * static_cast<size_t>(n_groups);
+        char* buffer = static_cast<char*>(pool.kernel_scratch(
+            0, act_bytes + packed_bytes + prepared_bytes * static_cast<size_t>(n_threads)));
         char* packed_buffer = buffer + act_bytes;
-        const int64_t cols = w.cols;
-        // Unit of work: kGemmTokens tokens (converted, then packed when a group is full).
-        const int64_t n_units = (n_tokens + kGemmTokens - 1) / kGemmTokens;
+        prepared = packed_buffer + packed_bytes;
+        // Unit of work: unit_tokens tokens (converted, then packed when a group is full).
+        const int64_t n_units = (n_tokens + unit_tokens - 1) / unit_tokens;
         auto convert_unit = [&](int64_t u) {
-            const int64_t t0 = u * kGemmTokens;
-            const int64_t t1 = std::min<int64_t>(n_tokens, t0 + kGemmTokens);
+            const int64_t t0 = u * unit_tokens;
+            const int64_t t1 = std::min<int64_t>(n_tokens, t0 + unit_tokens);
             for (int64_t t = t0; t < t1; ++t) {
                 convert(x + t * cols, buffer + static_cast<size_t>(t) * act_row_bytes, cols);
             }
@@ -100,36 +120,46 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
     const int64_t n_chunks = (rows + chunk_rows - 1) / chunk_rows;
     std::atomic<int64_t> next_chunk{n_threads};
     const char* weights = static_cast<const char*>(w.data);
-    const int64_t cols = w.cols;
 
-    VecDotMultiFn multi = vec_dot_multi_fn(level, w.type);
-    VecDotRowsFn rows_kernel = vec_dot_rows_fn(level, w.type);
-    if (n_tokens >= kTiledMinTokens) {
-        // llama.cpp's tiled K-quant path: every token in its per-block order.
-        if (const VecDotFn tiled = vec_dot_tiled_fn(level, w.type)) {
-            dot = tiled;
-            multi = vec_dot_multi_tiled_fn(level, w.type);
-            rows_kernel = nullptr;
+    // Tokens [t, t + kMultiTokens) of rows [r_begin, r_end), by the multi-token kernel.
+    auto multi_rows = [&](int64_t t, int64_t r_begin, int64_t r_end) {
+        const char* a = act + static_cast<size_t>(t) * act_row_bytes;
+        for (int64_t r = r_begin; r < r_end; ++r) {
+            multi(cols, weights + static_cast<size_t>(r) * w.row_stride, a, act_row_bytes,
+                  y + t * rows + r, static_cast<size_t>(rows));
         }
-    }
-    auto do_chunk = [&](int64_t chunk) {
+    };
+    auto do_chunk = [&](int64_t chunk, int ith) {
         const int64_t r_begin = chunk * chunk_rows;
         const int64_t r_end = std::min(rows, r_begin + chunk_rows);
         for (int64_t r0 = r_begin; r0 < r_end; r0 += kRowTile) {
             const int64_t r1 = std::min(r_end, r0 + kRowTile);
             int64_t t = 0;
             if (gemm) {
-                // Register tiles of kGemmRows x kGemmTokens; the panel's leftover rows
-                // (fewer than kGemmRows) one dot at a time.
-                const int64_t r_tiles = r0 + (r1 - r0) / kGemmRows * kGemmRows;
-                for (; t < n_groups * kGemmTokens; t += kGemmTokens) {
-                    const char* group = packed + static_cast<size_t>(t / kGemmTokens) * group_bytes;
-                    for (int64_t r = r0; r < r_tiles; r += kGemmRows) {
-                        gemm.tile(cols, weights + static_cast<size_t>(r) * w.row_stride,
-                                  w.row_stride, group, y + t * rows + r, static_cast<size_t>(rows));
+                // Register tiles of gemm.rows x gemm.tokens; the panel's leftover rows (fewer
+                // than gemm.rows) by the multi-token kernel, or one dot at a time.
+                const int64_t r_tiles = r0 + (r1 - r0) / gemm.rows * gemm.rows;
+                const char* tile_rows = weights + static_cast<size_t>(r0) * w.row_stride;
+                size_t tile_stride = w.row_stride;
+                if (gemm.prepare && r_tiles > r0) {
+                    char* mine = prepared + static_cast<size_t>(ith) * prepared_bytes;
+                    gemm.prepare(cols, tile_rows, w.row_stride, int(r_tiles - r0), mine);
+                    tile_rows = mine;
+                    tile_stride = prepared_row_bytes;
+                }
+                for (; t < n_groups * gemm.tokens; t += gemm.tokens) {
+                    const char* group = packed + static_cast<size_t>(t / gemm.tokens) * group_bytes;
+                    for (int64_t r = r0; r < r_tiles; r += gemm.rows) {
+                        gemm.tile(cols, tile_rows + static_cast<size_t>(r - r0) * tile_stride,
+                                  tile_stride, group, y + t * rows + r, static_cast<size_t>(rows));
+                    }
+                    if (multi && gemm.tokens % kMultiTokens == 0) {
+                        for (int64_t k = t; k < t + gemm.tokens; k += kMultiTokens)
+                            multi_rows(k, r_tiles, r1);
+                        continue;
                     }
                     for (int64_t r = r_tiles; r < r1; ++r) {
-                        for (int64_t k = t; k < t + kGemmTokens; ++k) {
+                        for (int64_t k = t; k < t + gemm.tokens; ++k) {
                             y[k * rows + r] =
                                 dot(cols, weights + static_cast<size_t>(r) * w.row_stride,
                                     act + static_cast<size_t>(k) * act_row_bytes);
@@ -139,13 +169,8 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
             }
             if (multi) {
                 // Groups of kMultiTokens tokens share one unpacking of each weight block.
-                for (; t + kMultiTokens <= n_tokens; t += kMultiTokens) {
-                    const char* a = act + static_cast<size_t>(t) * act_row_bytes;
-                    for (int64_t r = r0; r < r1; ++r) {
-                        multi(cols, weights + static_cast<size_t>(r) * w.row_stride, a,
-                              act_row_bytes, y + t * rows + r, static_cast<size_t>(rows));
-                    }
-                }
+                for (; t + kMultiTokens <= n_tokens; t += kMultiTokens)
+                    multi_rows(t, r0, r1);
             }
             for (; t < n_tokens; ++t) {
                 const char* a = act + static_cast<size_t>(t) * act_row_bytes;
@@ -168,7 +193,7 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
     pool.run([&](int ith, int) {
         for (int64_t chunk = ith; chunk < n_chunks;
              chunk = next_chunk.fetch_add(1, std::memory_order_relaxed)) {
-            do_chunk(chunk);
+            do_chunk(chunk, ith);
         }
     });
 }
