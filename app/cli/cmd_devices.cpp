@@ -35,6 +35,11 @@ int cmdDevices(const QStringList& args) {
     if (!report.error.empty()) {
         std::printf("No Vulkan device: %s\n", report.error.c_str());
         std::printf("Hearth uses its CPU backend.\n");
+        if (report.no_loader) {
+            std::printf(
+                "To compute on a GPU, install the Vulkan loader (Debian: libvulkan1) and a "
+                "Vulkan driver (mesa-vulkan-drivers or the GPU vendor's).\n");
+        }
         return 0;
     }
     if (report.devices.empty()) {

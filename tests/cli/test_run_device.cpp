@@ -1,6 +1,7 @@
 // `hearth run --device`: SmolLM2-135M-Instruct on Vulkan device 0 (lavapipe in CI) writes
 // exactly the CPU's greedy reply, and a device that cannot be used (no driver) still gives
-// that reply, from the CPU, with the reason under --verbose.
+// that reply, from the CPU, with the reason under --verbose; so does a machine without the
+// Vulkan loader.
 #include <QtTest>
 
 #include "process_runner.h"
@@ -18,6 +19,7 @@ class RunDevice : public QObject {
         e.insert(QStringLiteral("HEARTH_MODELS_DIR"), QStringLiteral(HEARTH_MODELS_DIR));
         e.remove(QStringLiteral("HEARTH_DEVICE"));
         e.remove(QStringLiteral("HEARTH_VULKAN_FAULT"));
+        e.remove(QStringLiteral("HEARTH_VULKAN_LOADER"));
         return e;
     }
     static QStringList args(const char* device) {
@@ -50,6 +52,20 @@ private Q_SLOTS:
         const auto r = runHearth(args("0"), e);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.err.contains("fell back") && r.err.contains("driver"), r.err.constData());
+        QCOMPARE(r.out, cpuReply_);
+    }
+
+    // Without libvulkan1 the binary still starts (the loader is opened at run time, not
+    // linked) and the reply is the CPU's.
+    void missingLoaderFallsBackToCpu() {
+        auto e = env();
+        e.insert(QStringLiteral("HEARTH_VULKAN_LOADER"),
+                 QStringLiteral("/nonexistent/libvulkan.so.1"));
+        const auto r = runHearth(args("0"), e);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("fell back") && r.err.contains("no Vulkan loader"),
+                 r.err.constData());
+        QCOMPARE(r.err.count("no Vulkan loader ("), 2);  // one log warning, one device line
         QCOMPARE(r.out, cpuReply_);
     }
 

@@ -134,6 +134,76 @@ private slots:
         QVERIFY(probe_devices().selection.index >= 0);
     }
 
+    // Neither hearth nor this test (both link the engine) needs libvulkan.so.1 to start: the
+    // loader is dlopen()ed, so the dynamic section names no Vulkan library.
+    void binariesDoNotLinkTheLoader() {
+        for (const QString& binary :
+             {QStringLiteral(HEARTH_BINARY), QCoreApplication::applicationFilePath()}) {
+            QProcess readelf;
+            readelf.start("readelf", {"--dynamic", binary});
+            QVERIFY2(readelf.waitForFinished(30000) && readelf.exitCode() == 0,
+                     qPrintable("readelf (binutils) failed on " + binary + ": " +
+                                readelf.errorString() + readelf.readAllStandardError()));
+            const QString dynamic = QString::fromUtf8(readelf.readAllStandardOutput());
+            QVERIFY2(dynamic.contains("(NEEDED)"), qPrintable(binary + ":\n" + dynamic));
+            QVERIFY2(!dynamic.contains("vulkan", Qt::CaseInsensitive),
+                     qPrintable(binary + ":\n" + dynamic));
+        }
+    }
+
+    // No loader at all (libvulkan1 not installed): Hearth does not link the loader, so this
+    // is a report like a missing driver, and the next probe with the loader finds the device.
+    void missingLoaderInProcess() {
+        qputenv("HEARTH_VULKAN_LOADER", "/nonexistent/libvulkan.so.1");
+        const DeviceReport report = probe_devices();
+        hearth::ErrorCode code = hearth::ErrorCode::internal;
+        std::string what;
+        try {
+            VulkanContext::create();
+        } catch (const hearth::Error& e) {
+            code = e.code();
+            what = e.what();
+        }
+        qunsetenv("HEARTH_VULKAN_LOADER");
+        QVERIFY(report.no_loader);
+        QCOMPARE(report.selection.index, -1);
+        QVERIFY(report.devices.empty());
+        QVERIFY2(report.error.find("no Vulkan loader") != std::string::npos, report.error.c_str());
+        QVERIFY2(report.error.find("/nonexistent/libvulkan.so.1") != std::string::npos,
+                 report.error.c_str());
+        QVERIFY2(report.selection.reason.find("no Vulkan loader") != std::string::npos,
+                 report.selection.reason.c_str());
+        QCOMPARE(code, hearth::ErrorCode::unsupported);
+        QVERIFY2(what.find("no Vulkan loader") != std::string::npos, what.c_str());
+        // A library that is not a Vulkan loader is "no loader" as well.
+        qputenv("HEARTH_VULKAN_LOADER", "libm.so.6");
+        const DeviceReport not_a_loader = probe_devices();
+        qunsetenv("HEARTH_VULKAN_LOADER");
+        QVERIFY(not_a_loader.no_loader);
+        QVERIFY2(not_a_loader.error.find("vkGetInstanceProcAddr") != std::string::npos,
+                 not_a_loader.error.c_str());
+        const DeviceReport again = probe_devices();
+        QVERIFY(!again.no_loader);
+        QVERIFY(again.selection.index >= 0);
+    }
+
+    // The same through the command line: `hearth devices` says so and exits 0.
+    void missingLoaderIsReported() {
+        QProcess hearth;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HEARTH_VULKAN_LOADER", "/nonexistent/libvulkan.so.1");
+        env.remove("HEARTH_DEVICE");
+        hearth.setProcessEnvironment(env);
+        hearth.start(HEARTH_BINARY, {"devices"});
+        QVERIFY(hearth.waitForFinished(60000));
+        const QString out = QString::fromUtf8(hearth.readAllStandardOutput());
+        QCOMPARE(hearth.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(hearth.exitCode() == 0, qPrintable(out + hearth.readAllStandardError()));
+        QVERIFY2(out.contains("no Vulkan loader"), qPrintable(out));
+        QVERIFY2(out.contains("libvulkan1"), qPrintable(out));  // what to install
+        QVERIFY2(out.contains("CPU backend"), qPrintable(out));
+    }
+
     // The same through the command line: `hearth devices` says so and exits 0.
     void missingDriverIsReported() {
         QProcess hearth;

@@ -1,8 +1,8 @@
 // Device choice and every CPU-fallback path, end to end through the engine's public API on
 // stories260K: a session on Vulkan device 0 (lavapipe in CI) must produce the CPU's greedy
-// text token for token, and a session whose device fails (no driver, a model too large,
-// out of device memory, a pipeline that does not compile, a device lost mid-reply) must
-// still produce exactly that text, on the CPU, with the reason in Model::device().
+// text token for token, and a session whose device fails (no loader, no driver, a model too
+// large, out of device memory, a pipeline that does not compile, a device lost mid-reply)
+// must still produce exactly that text, on the CPU, with the reason in Model::device().
 #include <QTest>
 #include <cstdlib>
 #include <string>
@@ -71,6 +71,7 @@ private slots:
     void initTestCase() {
         unsetenv("HEARTH_DEVICE");
         unsetenv("HEARTH_VULKAN_FAULT");
+        unsetenv("HEARTH_VULKAN_LOADER");
         const Outcome cpu = generate("cpu");
         QCOMPARE(cpu.before.backend, std::string("cpu"));
         QVERIFY(cpu.before.fallback.empty());  // asked for, not fallen back to
@@ -109,6 +110,16 @@ private slots:
         const Outcome out = generate("0");
         QCOMPARE(out.before.backend, std::string("cpu"));
         QVERIFY(!out.before.fallback.empty());
+        QCOMPARE(out.text, cpu_text_);
+    }
+
+    void missingLoaderFallsBack() {
+        // As on a machine without libvulkan1: the loader is opened at run time, not linked.
+        ScopedEnv loader("HEARTH_VULKAN_LOADER", "/nonexistent/libvulkan.so.1");
+        const Outcome out = generate("0");
+        QCOMPARE(out.before.backend, std::string("cpu"));
+        QVERIFY2(out.before.fallback.find("no Vulkan loader") != std::string::npos,
+                 out.before.fallback.c_str());
         QCOMPARE(out.text, cpu_text_);
     }
 

@@ -32,28 +32,30 @@ CommandStream::CommandStream(const Device& device, DescriptorCache& descriptors)
     pool_info.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO;
     pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
     pool_info.queueFamilyIndex = device_.queue_family();
-    vk_check(vkCreateCommandPool(dev, &pool_info, nullptr, &pool_), "vkCreateCommandPool");
+    vk_check(device_.fn().vkCreateCommandPool(dev, &pool_info, nullptr, &pool_),
+             "vkCreateCommandPool");
 
     VkCommandBufferAllocateInfo alloc{};
     alloc.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
     alloc.commandPool = pool_;
     alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     alloc.commandBufferCount = 1;
-    VkResult result = vkAllocateCommandBuffers(dev, &alloc, &cmd_);
+    VkResult result = device_.fn().vkAllocateCommandBuffers(dev, &alloc, &cmd_);
     VkFenceCreateInfo fence_info{};
     fence_info.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
-    if (result == VK_SUCCESS) result = vkCreateFence(dev, &fence_info, nullptr, &fence_);
+    if (result == VK_SUCCESS)
+        result = device_.fn().vkCreateFence(dev, &fence_info, nullptr, &fence_);
     if (result != VK_SUCCESS) {
-        vkDestroyCommandPool(dev, pool_, nullptr);
+        device_.fn().vkDestroyCommandPool(dev, pool_, nullptr);
         vk_check(result, "vkAllocateCommandBuffers/vkCreateFence");
     }
 }
 
 CommandStream::~CommandStream() {
     const VkDevice dev = device_.handle();
-    if (recording_) vkEndCommandBuffer(cmd_);
-    vkDestroyFence(dev, fence_, nullptr);
-    vkDestroyCommandPool(dev, pool_, nullptr);  // frees cmd_
+    if (recording_) device_.fn().vkEndCommandBuffer(cmd_);
+    device_.fn().vkDestroyFence(dev, fence_, nullptr);
+    device_.fn().vkDestroyCommandPool(dev, pool_, nullptr);  // frees cmd_
 }
 
 void CommandStream::begin_if_needed() {
@@ -61,7 +63,7 @@ void CommandStream::begin_if_needed() {
     VkCommandBufferBeginInfo begin{};
     begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-    vk_check(vkBeginCommandBuffer(cmd_, &begin), "vkBeginCommandBuffer");
+    vk_check(device_.fn().vkBeginCommandBuffer(cmd_, &begin), "vkBeginCommandBuffer");
     recording_ = true;
 }
 
@@ -74,11 +76,11 @@ void CommandStream::barrier() {
     mb.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
                        VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT |
                        VK_ACCESS_HOST_READ_BIT;
-    vkCmdPipelineBarrier(cmd_,
-                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
-                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT |
-                             VK_PIPELINE_STAGE_HOST_BIT,
-                         0, 1, &mb, 0, nullptr, 0, nullptr);
+    device_.fn().vkCmdPipelineBarrier(
+        cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT |
+            VK_PIPELINE_STAGE_HOST_BIT,
+        0, 1, &mb, 0, nullptr, 0, nullptr);
 }
 
 void CommandStream::dispatch(const Pipeline& pipeline, std::initializer_list<Region> bindings,
@@ -110,13 +112,14 @@ void CommandStream::dispatch(const Pipeline& pipeline, std::initializer_list<Reg
         if (!set) vk_fail("descriptor pool too small for one dispatch");
     }
     begin_if_needed();
-    vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.pipeline);
-    vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout, 0, 1, &set, 0,
-                            nullptr);
+    device_.fn().vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.pipeline);
+    device_.fn().vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout, 0,
+                                         1, &set, 0, nullptr);
     if (push_bytes > 0) {
-        vkCmdPushConstants(cmd_, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes, push);
+        device_.fn().vkCmdPushConstants(cmd_, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                                        push_bytes, push);
     }
-    vkCmdDispatch(cmd_, groups.x, groups.y, groups.z);
+    device_.fn().vkCmdDispatch(cmd_, groups.x, groups.y, groups.z);
     barrier();
     ++dispatches_;
 }
@@ -129,14 +132,14 @@ void CommandStream::copy(const Region& src, VkDeviceSize src_offset, const Regio
     }
     begin_if_needed();
     VkBufferCopy region{src.offset + src_offset, dst.offset + dst_offset, bytes};
-    vkCmdCopyBuffer(cmd_, src.buffer, dst.buffer, 1, &region);
+    device_.fn().vkCmdCopyBuffer(cmd_, src.buffer, dst.buffer, 1, &region);
     barrier();
 }
 
 void CommandStream::flush() {
     if (!recording_) return;
     recording_ = false;
-    vk_check(vkEndCommandBuffer(cmd_), "vkEndCommandBuffer");
+    vk_check(device_.fn().vkEndCommandBuffer(cmd_), "vkEndCommandBuffer");
     VkSubmitInfo submit{};
     submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
     submit.commandBufferCount = 1;
@@ -146,19 +149,19 @@ void CommandStream::flush() {
     if (injected_fault(&lost_after) == Fault::device_lost && submits_ >= lost_after) {
         vk_check(VK_ERROR_DEVICE_LOST, "vkQueueSubmit");
     }
-    vk_check(vkQueueSubmit(device_.queue(), 1, &submit, fence_), "vkQueueSubmit");
+    vk_check(device_.fn().vkQueueSubmit(device_.queue(), 1, &submit, fence_), "vkQueueSubmit");
     ++submits_;
     // Waits in slices so a hung device shows up as an error, not an endless hang.
     constexpr uint64_t kSliceNs = 1'000'000'000ull;
     int waited_s = 0;
     for (;;) {
-        const VkResult r = vkWaitForFences(dev, 1, &fence_, VK_TRUE, kSliceNs);
+        const VkResult r = device_.fn().vkWaitForFences(dev, 1, &fence_, VK_TRUE, kSliceNs);
         if (r == VK_SUCCESS) break;
         if (r != VK_TIMEOUT) vk_check(r, "vkWaitForFences");
         if (++waited_s >= 120) vk_fail("the device did not finish a submission in 120 s");
     }
-    vk_check(vkResetFences(dev, 1, &fence_), "vkResetFences");
-    vk_check(vkResetCommandBuffer(cmd_, 0), "vkResetCommandBuffer");
+    vk_check(device_.fn().vkResetFences(dev, 1, &fence_), "vkResetFences");
+    vk_check(device_.fn().vkResetCommandBuffer(cmd_, 0), "vkResetCommandBuffer");
 }
 
 }  // namespace hearth::vulkan

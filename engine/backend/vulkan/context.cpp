@@ -30,12 +30,12 @@ VulkanContext::VulkanContext(int index) : instance_(std::make_unique<Instance>()
         throw Error(ErrorCode::unsupported, "no Vulkan device: index " + std::to_string(index) +
                                                 " of " + std::to_string(physical.size()));
     }
-    DeviceInfo info = query_device(physical[size_t(index)], index);
+    DeviceInfo info = query_device(instance_->fn(), physical[size_t(index)], index);
     if (!info.usable()) {
         throw Error(ErrorCode::unsupported,
                     "no Vulkan device: " + info.name + " is unusable: " + info.unusable_reason);
     }
-    device_ = std::make_unique<Device>(physical[size_t(index)], std::move(info));
+    device_ = std::make_unique<Device>(*instance_, physical[size_t(index)], std::move(info));
     memory_ = std::make_unique<Suballocator>(*device_, MemoryUse::device, kDeviceBlockBytes);
     host_memory_ = std::make_unique<Suballocator>(*device_, MemoryUse::host, kHostBlockBytes);
     pipelines_ = std::make_unique<PipelineCache>(*device_);
@@ -52,7 +52,7 @@ VulkanContext::~VulkanContext() {
     }
     // A submission that timed out may still be running: memory goes only once it stopped
     // (a lost device returns at once).
-    if (device_) vkDeviceWaitIdle(device_->handle());
+    if (device_) device_->fn().vkDeviceWaitIdle(device_->handle());
     staging_.reset();
     ring_.reset();
     ring_retired_.clear();

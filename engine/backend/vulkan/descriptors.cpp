@@ -20,16 +20,17 @@ DescriptorCache::DescriptorCache(const Device& device, uint32_t max_sets)
     info.maxSets = max_sets;
     info.poolSizeCount = 1;
     info.pPoolSizes = &size;
-    vk_check(vkCreateDescriptorPool(device_.handle(), &info, nullptr, &pool_),
+    vk_check(device_.fn().vkCreateDescriptorPool(device_.handle(), &info, nullptr, &pool_),
              "vkCreateDescriptorPool");
 }
 
 DescriptorCache::~DescriptorCache() {
-    if (pool_) vkDestroyDescriptorPool(device_.handle(), pool_, nullptr);
+    if (pool_) device_.fn().vkDestroyDescriptorPool(device_.handle(), pool_, nullptr);
 }
 
 void DescriptorCache::reset() {
-    vk_check(vkResetDescriptorPool(device_.handle(), pool_, 0), "vkResetDescriptorPool");
+    vk_check(device_.fn().vkResetDescriptorPool(device_.handle(), pool_, 0),
+             "vkResetDescriptorPool");
     sets_.clear();
 }
 
@@ -55,7 +56,7 @@ VkDescriptorSet DescriptorCache::acquire(const Pipeline& pipeline, const Region*
     alloc.descriptorSetCount = 1;
     alloc.pSetLayouts = &pipeline.set_layout;
     VkDescriptorSet set = VK_NULL_HANDLE;
-    const VkResult result = vkAllocateDescriptorSets(device_.handle(), &alloc, &set);
+    const VkResult result = device_.fn().vkAllocateDescriptorSets(device_.handle(), &alloc, &set);
     if (result == VK_ERROR_OUT_OF_POOL_MEMORY || result == VK_ERROR_FRAGMENTED_POOL) {
         return VK_NULL_HANDLE;
     }
@@ -73,7 +74,7 @@ VkDescriptorSet DescriptorCache::acquire(const Pipeline& pipeline, const Region*
         writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
         writes[i].pBufferInfo = &infos[i];
     }
-    vkUpdateDescriptorSets(device_.handle(), n, writes, 0, nullptr);
+    device_.fn().vkUpdateDescriptorSets(device_.handle(), n, writes, 0, nullptr);
     sets_.emplace(std::move(key), set);
     return set;
 }

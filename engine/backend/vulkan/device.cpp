@@ -1,13 +1,15 @@
 #include "backend/vulkan/device.h"
 
+#include "backend/vulkan/instance.h"
 #include "backend/vulkan/vk_check.h"
 
 namespace hearth::vulkan {
 
-Device::Device(VkPhysicalDevice physical, DeviceInfo info)
+Device::Device(const Instance& instance, VkPhysicalDevice physical, DeviceInfo info)
     : physical_(physical), info_(std::move(info)) {
     if (!info_.usable()) vk_fail("device " + info_.name + " is unusable: " + info_.unusable_reason);
-    vkGetPhysicalDeviceMemoryProperties(physical_, &memory_);
+    const InstanceFunctions& ifn = instance.fn();
+    ifn.vkGetPhysicalDeviceMemoryProperties(physical_, &memory_);
 
     const float priority = 1.0f;
     VkDeviceQueueCreateInfo queue_info{};
@@ -20,14 +22,23 @@ Device::Device(VkPhysicalDevice physical, DeviceInfo info)
     create.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
     create.queueCreateInfoCount = 1;
     create.pQueueCreateInfos = &queue_info;
-    vk_check(vkCreateDevice(physical_, &create, nullptr, &device_), "vkCreateDevice");
-    vkGetDeviceQueue(device_, queue_family(), 0, &queue_);
+    vk_check(ifn.vkCreateDevice(physical_, &create, nullptr, &device_), "vkCreateDevice");
+    try {
+        fn_.load(ifn, device_);
+    } catch (...) {
+        // The destructor does not run for a constructor that throws.
+        auto destroy = reinterpret_cast<PFN_vkDestroyDevice>(
+            ifn.vkGetDeviceProcAddr(device_, "vkDestroyDevice"));
+        if (destroy) destroy(device_, nullptr);
+        throw;
+    }
+    fn_.vkGetDeviceQueue(device_, queue_family(), 0, &queue_);
 }
 
 Device::~Device() {
     if (device_) {
-        vkDeviceWaitIdle(device_);
-        vkDestroyDevice(device_, nullptr);
+        fn_.vkDeviceWaitIdle(device_);
+        fn_.vkDestroyDevice(device_, nullptr);
     }
 }
 

@@ -73,12 +73,12 @@ bool has_extension(const std::vector<VkExtensionProperties>& list, const char* n
 
 }  // namespace
 
-DeviceInfo query_device(VkPhysicalDevice device, int index) {
+DeviceInfo query_device(const InstanceFunctions& vk, VkPhysicalDevice device, int index) {
     DeviceInfo info;
     info.index = index;
 
     VkPhysicalDeviceProperties props{};
-    vkGetPhysicalDeviceProperties(device, &props);
+    vk.vkGetPhysicalDeviceProperties(device, &props);
     info.name = props.deviceName;
     info.kind = kind_of(props.deviceType);
     info.vendor_id = props.vendorID;
@@ -92,7 +92,7 @@ DeviceInfo query_device(VkPhysicalDevice device, int index) {
     info.min_storage_offset_alignment = props.limits.minStorageBufferOffsetAlignment;
 
     VkPhysicalDeviceMemoryProperties mem{};
-    vkGetPhysicalDeviceMemoryProperties(device, &mem);
+    vk.vkGetPhysicalDeviceMemoryProperties(device, &mem);
     for (uint32_t h = 0; h < mem.memoryHeapCount; ++h) {
         if (mem.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) {
             info.device_local_bytes += mem.memoryHeaps[h].size;
@@ -107,9 +107,9 @@ DeviceInfo query_device(VkPhysicalDevice device, int index) {
     }
 
     uint32_t n_families = 0;
-    vkGetPhysicalDeviceQueueFamilyProperties(device, &n_families, nullptr);
+    vk.vkGetPhysicalDeviceQueueFamilyProperties(device, &n_families, nullptr);
     std::vector<VkQueueFamilyProperties> families(n_families);
-    vkGetPhysicalDeviceQueueFamilyProperties(device, &n_families, families.data());
+    vk.vkGetPhysicalDeviceQueueFamilyProperties(device, &n_families, families.data());
     // Prefer a compute queue without graphics (async compute on discrete GPUs), else any.
     for (uint32_t f = 0; f < n_families; ++f) {
         if (!(families[f].queueFlags & VK_QUEUE_COMPUTE_BIT)) continue;
@@ -128,10 +128,10 @@ DeviceInfo query_device(VkPhysicalDevice device, int index) {
     }
 
     uint32_t n_ext = 0;
-    vk_check(vkEnumerateDeviceExtensionProperties(device, nullptr, &n_ext, nullptr),
+    vk_check(vk.vkEnumerateDeviceExtensionProperties(device, nullptr, &n_ext, nullptr),
              "vkEnumerateDeviceExtensionProperties");
     std::vector<VkExtensionProperties> extensions(n_ext);
-    vk_check(vkEnumerateDeviceExtensionProperties(device, nullptr, &n_ext, extensions.data()),
+    vk_check(vk.vkEnumerateDeviceExtensionProperties(device, nullptr, &n_ext, extensions.data()),
              "vkEnumerateDeviceExtensionProperties");
 
     // Properties and features of 1.1/1.2 (the device is at least 1.2, so the chains are valid).
@@ -143,7 +143,7 @@ DeviceInfo query_device(VkPhysicalDevice device, int index) {
     VkPhysicalDeviceProperties2 props2{};
     props2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
     props2.pNext = &p11;
-    vkGetPhysicalDeviceProperties2(device, &props2);
+    vk.vkGetPhysicalDeviceProperties2(device, &props2);
     info.driver_name = p12.driverName;
     info.driver_info = p12.driverInfo;
     info.subgroup_size = p11.subgroupSize;
@@ -167,7 +167,7 @@ DeviceInfo query_device(VkPhysicalDevice device, int index) {
     VkPhysicalDeviceFeatures2 features2{};
     features2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
     features2.pNext = &f11;
-    vkGetPhysicalDeviceFeatures2(device, &features2);
+    vk.vkGetPhysicalDeviceFeatures2(device, &features2);
     info.fp16_storage = f11.storageBuffer16BitAccess;
     info.fp16_arithmetic = f12.shaderFloat16;
     info.int8_storage = f12.storageBuffer8BitAccess;

@@ -10,10 +10,10 @@
 //   subgroup arithmetic     | subgroupAdd reductions           | shared-memory tree reduction
 //   integer dot product     | dp4a-style Q8 dots               | fp32 multiply-add
 //   cooperative matrix      | tensor-core tiles for prefill    | scalar tiles
-#include <vulkan/vulkan.h>
-
 #include <cstdint>
 #include <string>
+
+#include "backend/vulkan/loader.h"
 
 namespace hearth::vulkan {
 
@@ -64,6 +64,7 @@ struct DeviceInfo {
     std::string api_version_string() const;
 };
 
-DeviceInfo query_device(VkPhysicalDevice device, int index);
+// `vk`: the table of the instance `device` belongs to.
+DeviceInfo query_device(const InstanceFunctions& vk, VkPhysicalDevice device, int index);
 
 }  // namespace hearth::vulkan

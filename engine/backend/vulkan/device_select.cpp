@@ -97,10 +97,13 @@ DeviceReport probe_devices(const char* request) {
         Instance instance;
         const auto physical = instance.physical_devices();
         for (size_t i = 0; i < physical.size(); ++i) {
-            report.devices.push_back(query_device(physical[i], int(i)));
+            report.devices.push_back(query_device(instance.fn(), physical[i], int(i)));
         }
     } catch (const std::exception& e) {
+        report.no_loader = dynamic_cast<const NoLoader*>(&e) != nullptr;
+        // The layer's errors start "vulkan: "; the report is read where that is understood.
         report.error = e.what();
+        if (report.error.rfind("vulkan: ", 0) == 0) report.error.erase(0, 8);
         report.devices.clear();
         report.selection.reason = "no Vulkan device: " + report.error;
         return report;

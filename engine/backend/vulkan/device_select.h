@@ -23,7 +23,8 @@ DeviceSelection select_device(const std::vector<DeviceInfo>& devices, const char
 // Everything `hearth devices` shows. Never throws: a missing loader, driver or device is a
 // report with `error` set and no selection.
 struct DeviceReport {
-    std::string error;  // why there is no list (no driver, loader too old); empty otherwise
+    std::string error;  // why there is no list (no loader, no driver, loader too old); or empty
+    bool no_loader = false;  // the Vulkan loader library (libvulkan.so.1) could not be loaded
     std::vector<DeviceInfo> devices;
     DeviceSelection selection;
 };

@@ -10,9 +10,7 @@ namespace hearth::vulkan {
 Instance::Instance() {
     uint32_t loader_version = VK_API_VERSION_1_0;
     // vkEnumerateInstanceVersion is 1.1+; a 1.0 loader lacks it and cannot run our shaders.
-    auto enumerate_version = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(
-        vkGetInstanceProcAddr(VK_NULL_HANDLE, "vkEnumerateInstanceVersion"));
-    if (enumerate_version) enumerate_version(&loader_version);
+    if (loader_.vkEnumerateInstanceVersion) loader_.vkEnumerateInstanceVersion(&loader_version);
     if (loader_version < VK_API_VERSION_1_2) {
         throw Error(ErrorCode::unsupported,
                     "vulkan: the Vulkan loader is older than 1.2; no usable device");
@@ -27,10 +25,10 @@ Instance::Instance() {
     // Portability enumeration lets MoltenVK-style drivers show up; only asked for when the
     // loader offers it, because naming an absent extension fails instance creation.
     uint32_t n_ext = 0;
-    vk_check(vkEnumerateInstanceExtensionProperties(nullptr, &n_ext, nullptr),
+    vk_check(loader_.vkEnumerateInstanceExtensionProperties(nullptr, &n_ext, nullptr),
              "vkEnumerateInstanceExtensionProperties");
     std::vector<VkExtensionProperties> available(n_ext);
-    vk_check(vkEnumerateInstanceExtensionProperties(nullptr, &n_ext, available.data()),
+    vk_check(loader_.vkEnumerateInstanceExtensionProperties(nullptr, &n_ext, available.data()),
              "vkEnumerateInstanceExtensionProperties");
     std::vector<const char*> extensions;
     VkInstanceCreateFlags flags = 0;
@@ -47,25 +45,34 @@ Instance::Instance() {
     info.pApplicationInfo = &app;
     info.enabledExtensionCount = uint32_t(extensions.size());
     info.ppEnabledExtensionNames = extensions.data();
-    const VkResult result = vkCreateInstance(&info, nullptr, &instance_);
+    const VkResult result = loader_.vkCreateInstance(&info, nullptr, &instance_);
     if (result == VK_ERROR_INCOMPATIBLE_DRIVER || result == VK_ERROR_INITIALIZATION_FAILED) {
         throw Error(ErrorCode::unsupported,
                     std::string("vulkan: no Vulkan driver is installed (vkCreateInstance: ") +
                         result_name(result) + ")");
     }
     vk_check(result, "vkCreateInstance");
+    try {
+        fn_.load(loader_, instance_);
+    } catch (...) {
+        // The destructor does not run for a constructor that throws.
+        auto destroy = reinterpret_cast<PFN_vkDestroyInstance>(
+            loader_.vkGetInstanceProcAddr(instance_, "vkDestroyInstance"));
+        if (destroy) destroy(instance_, nullptr);
+        throw;
+    }
 }
 
 Instance::~Instance() {
-    if (instance_) vkDestroyInstance(instance_, nullptr);
+    if (instance_) fn_.vkDestroyInstance(instance_, nullptr);
 }
 
 std::vector<VkPhysicalDevice> Instance::physical_devices() const {
     uint32_t n = 0;
-    vk_check(vkEnumeratePhysicalDevices(instance_, &n, nullptr), "vkEnumeratePhysicalDevices");
+    vk_check(fn_.vkEnumeratePhysicalDevices(instance_, &n, nullptr), "vkEnumeratePhysicalDevices");
     std::vector<VkPhysicalDevice> devices(n);
     if (n == 0) return devices;
-    vk_check(vkEnumeratePhysicalDevices(instance_, &n, devices.data()),
+    vk_check(fn_.vkEnumeratePhysicalDevices(instance_, &n, devices.data()),
              "vkEnumeratePhysicalDevices");
     devices.resize(n);
     return devices;

@@ -23,9 +23,9 @@ Suballocator::Suballocator(const Device& device, MemoryUse use, VkDeviceSize blo
 
 Suballocator::~Suballocator() {
     for (Block& b : blocks_) {
-        vkDestroyBuffer(device_.handle(), b.buffer, nullptr);
-        if (b.mapped) vkUnmapMemory(device_.handle(), b.memory);
-        vkFreeMemory(device_.handle(), b.memory, nullptr);
+        device_.fn().vkDestroyBuffer(device_.handle(), b.buffer, nullptr);
+        if (b.mapped) device_.fn().vkUnmapMemory(device_.handle(), b.memory);
+        device_.fn().vkFreeMemory(device_.handle(), b.memory, nullptr);
     }
 }
 
@@ -47,10 +47,10 @@ void Suballocator::add_block(VkDeviceSize size) {
     info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
                  VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-    vk_check(vkCreateBuffer(dev, &info, nullptr, &block.buffer), "vkCreateBuffer");
+    vk_check(device_.fn().vkCreateBuffer(dev, &info, nullptr, &block.buffer), "vkCreateBuffer");
 
     VkMemoryRequirements req{};
-    vkGetBufferMemoryRequirements(dev, block.buffer, &req);
+    device_.fn().vkGetBufferMemoryRequirements(dev, block.buffer, &req);
     constexpr VkMemoryPropertyFlags kHost =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
     int type = -1;
@@ -65,7 +65,7 @@ void Suballocator::add_block(VkDeviceSize size) {
             device_.find_memory_type(req.memoryTypeBits, kHost, VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
     }
     if (type < 0) {
-        vkDestroyBuffer(dev, block.buffer, nullptr);
+        device_.fn().vkDestroyBuffer(dev, block.buffer, nullptr);
         vk_fail("no memory type fits a storage buffer");
     }
 
@@ -75,23 +75,22 @@ void Suballocator::add_block(VkDeviceSize size) {
     alloc.memoryTypeIndex = uint32_t(type);
     VkResult result = use_ == MemoryUse::device && injected_fault() == Fault::out_of_memory
                           ? VK_ERROR_OUT_OF_DEVICE_MEMORY
-                          : vkAllocateMemory(dev, &alloc, nullptr, &block.memory);
+                          : device_.fn().vkAllocateMemory(dev, &alloc, nullptr, &block.memory);
     if (result != VK_SUCCESS) {
-        vkDestroyBuffer(dev, block.buffer, nullptr);
+        device_.fn().vkDestroyBuffer(dev, block.buffer, nullptr);
         vk_check(result, "vkAllocateMemory");
     }
-    result = vkBindBufferMemory(dev, block.buffer, block.memory, 0);
-    VkPhysicalDeviceMemoryProperties props{};
-    vkGetPhysicalDeviceMemoryProperties(device_.physical(), &props);
+    result = device_.fn().vkBindBufferMemory(dev, block.buffer, block.memory, 0);
+    const VkPhysicalDeviceMemoryProperties& props = device_.memory_properties();
     const bool mappable = (props.memoryTypes[type].propertyFlags & kHost) == kHost;
     if (result == VK_SUCCESS && mappable) {
         void* ptr = nullptr;
-        result = vkMapMemory(dev, block.memory, 0, VK_WHOLE_SIZE, 0, &ptr);
+        result = device_.fn().vkMapMemory(dev, block.memory, 0, VK_WHOLE_SIZE, 0, &ptr);
         block.mapped = static_cast<uint8_t*>(ptr);
     }
     if (result != VK_SUCCESS) {
-        vkDestroyBuffer(dev, block.buffer, nullptr);
-        vkFreeMemory(dev, block.memory, nullptr);
+        device_.fn().vkDestroyBuffer(dev, block.buffer, nullptr);
+        device_.fn().vkFreeMemory(dev, block.memory, nullptr);
         vk_check(result, "vkBindBufferMemory/vkMapMemory");
     }
     // Every block of one allocator has the same memory type, so this is stable.

@@ -33,9 +33,9 @@ PipelineCache::PipelineCache(const Device& device) : device_(device) {}
 PipelineCache::~PipelineCache() {
     const VkDevice dev = device_.handle();
     for (auto& [name, p] : pipelines_) {
-        vkDestroyPipeline(dev, p->pipeline, nullptr);
-        vkDestroyPipelineLayout(dev, p->layout, nullptr);
-        vkDestroyDescriptorSetLayout(dev, p->set_layout, nullptr);
+        device_.fn().vkDestroyPipeline(dev, p->pipeline, nullptr);
+        device_.fn().vkDestroyPipelineLayout(dev, p->layout, nullptr);
+        device_.fn().vkDestroyDescriptorSetLayout(dev, p->set_layout, nullptr);
     }
 }
 
@@ -51,18 +51,19 @@ const Pipeline& PipelineCache::get(std::string_view name) {
 
     // Partially built objects are destroyed by this guard if a later step throws.
     struct Guard {
+        const DeviceFunctions& fn;
         VkDevice dev;
         Pipeline* p;
         VkShaderModule shader = VK_NULL_HANDLE;
         bool keep = false;
         ~Guard() {
-            if (shader) vkDestroyShaderModule(dev, shader, nullptr);
+            if (shader) fn.vkDestroyShaderModule(dev, shader, nullptr);
             if (keep) return;
-            if (p->pipeline) vkDestroyPipeline(dev, p->pipeline, nullptr);
-            if (p->layout) vkDestroyPipelineLayout(dev, p->layout, nullptr);
-            if (p->set_layout) vkDestroyDescriptorSetLayout(dev, p->set_layout, nullptr);
+            if (p->pipeline) fn.vkDestroyPipeline(dev, p->pipeline, nullptr);
+            if (p->layout) fn.vkDestroyPipelineLayout(dev, p->layout, nullptr);
+            if (p->set_layout) fn.vkDestroyDescriptorSetLayout(dev, p->set_layout, nullptr);
         }
-    } guard{dev, p.get()};
+    } guard{device_.fn(), dev, p.get()};
 
     std::vector<VkDescriptorSetLayoutBinding> bindings(p->n_bindings);
     for (uint32_t b = 0; b < p->n_bindings; ++b) {
@@ -76,7 +77,7 @@ const Pipeline& PipelineCache::get(std::string_view name) {
     set_info.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO;
     set_info.bindingCount = p->n_bindings;
     set_info.pBindings = bindings.data();
-    vk_check(vkCreateDescriptorSetLayout(dev, &set_info, nullptr, &p->set_layout),
+    vk_check(device_.fn().vkCreateDescriptorSetLayout(dev, &set_info, nullptr, &p->set_layout),
              "vkCreateDescriptorSetLayout");
 
     VkPushConstantRange push{};
@@ -88,7 +89,7 @@ const Pipeline& PipelineCache::get(std::string_view name) {
     layout_info.pSetLayouts = &p->set_layout;
     layout_info.pushConstantRangeCount = 1;
     layout_info.pPushConstantRanges = &push;
-    vk_check(vkCreatePipelineLayout(dev, &layout_info, nullptr, &p->layout),
+    vk_check(device_.fn().vkCreatePipelineLayout(dev, &layout_info, nullptr, &p->layout),
              "vkCreatePipelineLayout");
 
     std::vector<uint32_t> code(module->size / 4);
@@ -97,7 +98,7 @@ const Pipeline& PipelineCache::get(std::string_view name) {
     shader_info.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO;
     shader_info.codeSize = module->size;
     shader_info.pCode = code.data();
-    vk_check(vkCreateShaderModule(dev, &shader_info, nullptr, &guard.shader),
+    vk_check(device_.fn().vkCreateShaderModule(dev, &shader_info, nullptr, &guard.shader),
              "vkCreateShaderModule");
 
     VkComputePipelineCreateInfo info{};
@@ -108,7 +109,7 @@ const Pipeline& PipelineCache::get(std::string_view name) {
     info.stage.pName = "main";
     info.layout = p->layout;
     VkResult created =
-        vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &info, nullptr, &p->pipeline);
+        device_.fn().vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &info, nullptr, &p->pipeline);
     if (created == VK_SUCCESS && injected_fault() == Fault::pipeline) {
         created = VK_ERROR_INITIALIZATION_FAILED;
     }
