@@ -11,6 +11,8 @@
 #      wrote must be under the XDG dirs (~/.config/hearth, ~/.local/share/hearth,
 #      ~/.local/state/hearth, ~/.cache)
 #   4. apt purge hearth: the file list must equal the baseline (user data in $HOME aside)
+#   5. without the Vulkan loader (libvulkan1 purged, installed with --no-install-recommends):
+#      `hearth --version` starts and `hearth devices` reports "no Vulkan loader"
 #
 # Cached under $HEARTH_CACHE_DIR/debian-root (default ~/.cache/hearth/debian-root): the base
 # tarball (mmdebstrap, rebuilt after 30 days) and apt's downloaded .debs, so a rerun needs
@@ -172,4 +174,19 @@ file_list >"$after"
 if ! diff -u "$before" "$after"; then
   fail "purging left files behind (or removed others); see the diff above"
 fi
-log "passed: installed, ran, purged with nothing left behind"
+
+log "without the Vulkan loader: libvulkan1 purged, hearth installed without recommends"
+# libvulkan1 is a recommend, not a dependency: the engine opens libvulkan.so.1 at run time.
+in_root apt-get purge -y -qq -o Dpkg::Use-Pty=0 libvulkan1 >/dev/null 2>&1 ||
+  fail "apt could not purge libvulkan1"
+in_root apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 /tmp/hearth.deb \
+  >"$root/tmp/apt.log" 2>&1 || { cat "$root/tmp/apt.log"; fail "apt could not install without recommends"; }
+if in_root sh -c 'ldconfig -p | grep -q libvulkan'; then
+  fail "installing without recommends brought the Vulkan loader back (a dependency needs it?)"
+fi
+out="$(as_user hearth --version)" || fail "hearth does not start without the Vulkan loader"
+[ "$out" = "hearth $version" ] || fail "hearth --version printed '$out' without the Vulkan loader"
+out="$(as_user hearth devices)" || fail "hearth devices failed without the Vulkan loader"
+echo "$out" | sed 's/^/  | /'
+grep -q 'no Vulkan loader' <<<"$out" || fail "hearth devices does not say the loader is missing"
+log "passed: installed, ran, purged with nothing left behind; runs without the Vulkan loader"

@@ -5,7 +5,8 @@
 //   pipeline          pipeline creation fails (as a driver that cannot compile a shader)
 //   device-lost[:N]   submissions after the first N fail with VK_ERROR_DEVICE_LOST
 //   small-memory      the device reports 16 MiB of memory (the load-time size check refuses)
-// A missing driver or loader is tested for real, with VK_ICD_FILENAMES pointing nowhere.
+// A missing driver or loader is tested for real: VK_ICD_FILENAMES, or HEARTH_VULKAN_LOADER
+// (loader.h), pointing nowhere.
 #include <cstdint>
 
 namespace hearth::vulkan {
