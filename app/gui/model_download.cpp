@@ -1,41 +1,10 @@
 #include "gui/model_download.h"
 
 #include <QLocale>
-#include <QThread>
 
-#include "core/models/model_puller.h"
-#include "core/models/model_store.h"
+#include "gui/pull_job.h"
 
 namespace hearth::gui {
-namespace {
-
-// Runs one pull on its own thread. The facade listens through queued connections, which Qt
-// drops by itself if the facade (the window) goes away first; the worker and its thread then
-// finish the pull and delete themselves, so a download is never cut off half-written (and
-// ModelPuller restarts cleanly from any half-written state anyway).
-class PullWorker : public QObject {
-    Q_OBJECT
-public:
-    explicit PullWorker(CatalogEntry entry) : entry_(std::move(entry)) {}
-
-    void run() {
-        const ModelStore store;
-        ModelPuller puller(store, [this](const QString& line) { Q_EMIT status(line); });
-        QString error;
-        const bool ok = puller.pull(entry_, &error);
-        Q_EMIT done(ok, error);
-    }
-
-Q_SIGNALS:
-    void status(const QString& line);
-    void done(bool ok, const QString& error);
-
-private:
-    const CatalogEntry entry_;
-};
-
-}  // namespace
-
 ModelDownload::ModelDownload(QObject* parent) : QObject(parent) {
     const ModelCatalog& catalog = ModelCatalog::builtin();
     if (const CatalogEntry* entry = catalog.find(catalog.defaultName())) {
@@ -56,16 +25,14 @@ void ModelDownload::start() {
     Q_EMIT stateChanged();
     setStatus(tr("Starting the download…"));
 
-    auto* thread = new QThread;
-    auto* worker = new PullWorker(entry_);
-    worker->moveToThread(thread);
-    connect(thread, &QThread::started, worker, &PullWorker::run);
-    connect(worker, &PullWorker::status, this, &ModelDownload::setStatus);
-    connect(worker, &PullWorker::done, this, &ModelDownload::finish);
-    connect(worker, &PullWorker::done, thread, &QThread::quit);
-    connect(thread, &QThread::finished, worker, &QObject::deleteLater);
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    thread->start();
+    // Queued connections, which Qt drops by itself if the facade (the window) goes away
+    // first; the job then finishes the pull and deletes itself, so a download is never cut
+    // off half-written (ModelPuller keeps partial wheels to resume anyway).
+    auto* job = new PullJob(entry_);
+    connect(job, &PullJob::status, this, &ModelDownload::setStatus);
+    connect(job, &PullJob::done, this,
+            [this](bool ok, bool, const QString& error) { finish(ok, error); });
+    job->start();
 }
 
 void ModelDownload::setStatus(const QString& line) {
@@ -82,5 +49,3 @@ void ModelDownload::finish(bool ok, const QString& error) {
 }
 
 }  // namespace hearth::gui
-
-#include "model_download.moc"

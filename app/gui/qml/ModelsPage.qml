@@ -5,7 +5,8 @@ import QtQuick.Layouts
 import Hearth
 
 // The models page (Ctrl+M): installed models with their facts and memory estimate, import,
-// delete, quantize with progress, and the comparison of a quantized model with its base.
+// delete, quantize with progress; the catalog with downloads (progress, cancel, resume); and
+// the comparison of a quantized model with its base.
 Rectangle {
     id: page
     objectName: "modelsPage"
@@ -86,6 +87,25 @@ Rectangle {
                     deleteDialog.fileName = fileName
                     deleteDialog.open()
                 }
+            }
+        }
+
+        Label {
+            text: qsTr("Catalog")
+            font.weight: Font.DemiBold
+            color: Theme.text
+        }
+        ListView {
+            id: catalogList
+            objectName: "catalogList"
+            Layout.fillWidth: true
+            Layout.preferredHeight: contentHeight
+            interactive: false
+            spacing: 6
+            model: models.catalog
+            delegate: CatalogRow {
+                width: catalogList.width
+                catalog: models.catalog
             }
         }
 
