@@ -1,5 +1,7 @@
 // hearth models list | pull NAME...
 #include <QTextStream>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -8,6 +10,15 @@
 
 namespace hearth::cli {
 namespace {
+
+// Ctrl-C stops a pull at its next poll; the part downloaded so far stays in the cache for
+// the next pull to resume. A second Ctrl-C terminates.
+std::atomic<bool> g_stopPull{false};
+
+extern "C" void onPullInterrupt(int) {
+    g_stopPull.store(true);
+    std::signal(SIGINT, SIG_DFL);
+}
 
 QString humanSize(qint64 bytes) {
     if (bytes >= 1000LL * 1000 * 1000) return QString::number(bytes / 1e9, 'f', 2) + " GB";
@@ -81,10 +92,20 @@ int cmdModels(const QStringList& args) {
         }
         ModelPuller puller(
             store, [](const QString& line) { std::fprintf(stderr, "%s\n", qPrintable(line)); });
+        puller.setCancelFlag(&g_stopPull);
+        std::signal(SIGINT, onPullInterrupt);
         for (int i = 1; i < args.size(); ++i) {
             QString error;
-            if (!puller.pull(*ModelCatalog::builtin().find(args[i]), &error)) return fail(1, error);
+            const CatalogEntry& entry = *ModelCatalog::builtin().find(args[i]);
+            if (puller.pull(entry, &error)) continue;
+            std::signal(SIGINT, SIG_DFL);
+            if (puller.cancelled())
+                return fail(130, QStringLiteral("stopped; `hearth models pull %1` resumes the "
+                                                "download")
+                                     .arg(entry.name));
+            return fail(1, error);
         }
+        std::signal(SIGINT, SIG_DFL);
         return 0;
     }
     return fail(2, QStringLiteral("unknown models command '%1'\n%2").arg(verb, usage));

