@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "backend/vulkan/device_select.h"
+#include "backend/vulkan/feature_use.h"
 #include "cli/commands.h"
 
 namespace hearth::cli {
@@ -55,7 +56,14 @@ int cmdDevices(const QStringList& args) {
         std::printf("    memory    %s device-local%s\n",
                     qPrintable(mebibytes(d.device_local_bytes)),
                     d.device_local_host_visible ? ", host-visible" : "");
-        std::printf("    features  %s\n", d.feature_summary().c_str());
+        if (d.usable()) {
+            // Probed features: what the device offers, whether Hearth's shaders use it, why.
+            std::printf("    %-22s %-24s %s\n", "features", "device", "Hearth uses it");
+            for (const vulkan::FeatureUse& f : vulkan::feature_use(d)) {
+                std::printf("      %-20s %-24s %s: %s\n", f.feature.c_str(), f.device.c_str(),
+                            f.used ? "yes" : "no", f.why.c_str());
+            }
+        }
         if (!d.usable()) std::printf("    unusable  %s\n", d.unusable_reason.c_str());
     }
     const char* env = std::getenv("HEARTH_DEVICE");

@@ -6,6 +6,7 @@
 
 #include "backend/vulkan/commands.h"
 #include "backend/vulkan/device_select.h"
+#include "backend/vulkan/feature_use.h"
 #include "core/error.h"
 #include "vulkan_test_util.h"
 
@@ -79,6 +80,36 @@ private slots:
         QCOMPARE(select_device(devices, "gpu").index, -1);
         QCOMPARE(select_device(devices, "-1").index, -1);
         QCOMPARE(select_device(devices, "").index, 0);  // empty = automatic
+    }
+
+    // Every feature the issue asks the probe for has a row saying what the device offers
+    // and what Hearth does with it.
+    void featureTableFollowsTheProbe() {
+        const DeviceInfo none = fake(0, DeviceKind::discrete, 1 << 30);
+        DeviceInfo all = none;
+        all.fp16_storage = all.fp16_arithmetic = all.int8_storage = all.int8_arithmetic = true;
+        all.subgroup_size = 32;
+        all.subgroup_arithmetic = all.subgroup_shuffle = true;
+        all.integer_dot_product = all.cooperative_matrix = true;
+        const std::vector<FeatureUse> with = feature_use(all), without = feature_use(none);
+        QCOMPARE(with.size(), without.size());
+        std::string names;
+        for (size_t i = 0; i < with.size(); ++i) {
+            QCOMPARE(with[i].feature, without[i].feature);
+            QCOMPARE(without[i].device, std::string("no"));
+            QVERIFY2(with[i].device != "no", with[i].feature.c_str());
+            QVERIFY2(!with[i].why.empty(), with[i].feature.c_str());
+            QVERIFY2(!without[i].used, without[i].feature.c_str());  // a feature it lacks
+            names += with[i].feature + ";";
+            if (with[i].feature.find("subgroup") != std::string::npos) {
+                QVERIFY2(with[i].device.find("32") != std::string::npos, with[i].device.c_str());
+                QVERIFY2(with[i].device.find("arith") != std::string::npos, with[i].device.c_str());
+            }
+        }
+        for (const char* wanted : {"fp16 storage", "fp16 arithmetic", "8-bit storage", "subgroup",
+                                   "integer dot product", "cooperative matrix"}) {
+            QVERIFY2(names.find(wanted) != std::string::npos, wanted);
+        }
     }
 
     void hearthDeviceChoosesRealDevice() {
@@ -234,6 +265,17 @@ private slots:
         QCOMPARE(hearth.exitCode(), 0);
         QVERIFY2(out.contains("* 0:") || out.contains("Hearth uses device"), qPrintable(out));
         QVERIFY2(out.contains("features"), qPrintable(out));
+        // The feature table of the device the probe finds, row by row.
+        const DeviceReport report = probe_devices();
+        QVERIFY(!report.devices.empty());
+        for (const FeatureUse& f : feature_use(report.devices[0])) {
+            const QString row = QString::fromStdString(f.feature);
+            QVERIFY2(out.contains(row), qPrintable(row + " missing:\n" + out));
+            const QString line = out.mid(out.indexOf(row)).section(QLatin1Char('\n'), 0, 0);
+            QVERIFY2(line.contains(QString::fromStdString(f.device)) &&
+                         line.contains(QString::fromStdString(f.why)),
+                     qPrintable(line));
+        }
     }
 
     void suballocatorSharesBlocksAndCoalesces() {

@@ -1,0 +1,42 @@
+#include "backend/vulkan/feature_use.h"
+
+namespace hearth::vulkan {
+
+namespace {
+
+const char* yes_no(bool on) {
+    return on ? "yes" : "no";
+}
+
+}  // namespace
+
+std::vector<FeatureUse> feature_use(const DeviceInfo& info) {
+    // Today every shader is the portable variant (the fallback column of device_info.h):
+    // 32-bit storage and fp32 math, reductions through shared memory. That runs on any
+    // Vulkan 1.2 device and sums in one fixed order, so a device's results match the CPU
+    // backend's token for token; faster variants must keep that before they are chosen.
+    std::string subgroup = "no";
+    if (info.subgroup_size > 0) {
+        subgroup = "size " + std::to_string(info.subgroup_size);
+        if (info.subgroup_arithmetic) subgroup += ", arith";
+        if (info.subgroup_shuffle) subgroup += ", shuffle";
+    }
+    return {
+        {"fp16 storage", yes_no(info.fp16_storage), false,
+         "f16 data is read as 32-bit words and unpacked"},
+        {"fp16 arithmetic", yes_no(info.fp16_arithmetic), false,
+         "math is fp32, as in the CPU backend"},
+        {"8-bit storage", yes_no(info.int8_storage), false,
+         "quant blocks are read as 32-bit words and shifted"},
+        {"8-bit arithmetic", yes_no(info.int8_arithmetic), false,
+         "8-bit values are widened to 32 bits before they are multiplied"},
+        {"subgroup operations", subgroup, false,
+         "reductions go through shared memory, in the same order on every device"},
+        {"integer dot product", yes_no(info.integer_dot_product), false,
+         "dot products are plain 32-bit shader arithmetic"},
+        {"cooperative matrix", yes_no(info.cooperative_matrix), false,
+         "prefill multiplies in scalar tiles"},
+    };
+}
+
+}  // namespace hearth::vulkan
