@@ -12,7 +12,7 @@
 #      ~/.local/state/hearth, ~/.cache)
 #   4. apt purge hearth: the file list must equal the baseline (user data in $HOME aside)
 #   5. without the Vulkan loader (libvulkan1 purged, installed with --no-install-recommends):
-#      `hearth --version` starts and `hearth devices` reports "no Vulkan loader"
+#      `hearth --version` starts, `hearth devices` reports "no Vulkan loader", the window opens
 #
 # Cached under $HEARTH_CACHE_DIR/debian-root (default ~/.cache/hearth/debian-root): the base
 # tarball (mmdebstrap, rebuilt after 30 days) and apt's downloaded .debs, so a rerun needs
@@ -127,6 +127,30 @@ done < <(in_root dpkg -L hearth)
 
 home_before="$(as_user find /home/tester | LC_ALL=C sort)"
 
+window_for_5s() {
+  # The window's title is "Hearth"; xwininfo lists it once it is mapped.
+  as_user xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
+    hearth >/tmp/hearth-window.log 2>&1 &
+    pid=$!
+    sleep 5
+    if ! kill -0 $pid 2>/dev/null; then echo "hearth exited early"; exit 1; fi
+    xwininfo -root -tree | grep -q "\"Hearth\"" || { echo "no Hearth window"; kill $pid; exit 1; }
+    kill $pid
+    wait $pid 2>/dev/null || true
+  ' || { cat "$root/tmp/hearth-window.log"; fail "the window did not open"; }
+  sed 's/^/  | /' "$root/tmp/hearth-window.log"
+  # Plugins are loaded at run time, so a missing package shows only here: a QML module ("is not
+  # installed", "plugin ... not found"), the SVG image plugin ("Unsupported image format"), the
+  # SQLite driver ("Driver not loaded"). Any warning of Hearth's own logger fails as well.
+  if grep -Eq 'is not installed|not found|Unsupported image format|Driver not loaded|\] \[(warning|error|critical)\]' \
+    "$root/tmp/hearth-window.log"; then
+    fail "the window logged a warning (missing module or plugin?), see above"
+  fi
+  # The window opened the conversation store (QtSql's SQLite driver is a plugin too).
+  [ -s "$root/home/tester/.local/share/hearth/hearth.db" ] || fail "the window created no database"
+  echo "window open for 5 s"
+}
+
 log "hearth --version"
 out="$(as_user hearth --version)"
 echo "$out"
@@ -138,27 +162,7 @@ echo "$out"
 grep -q 'smollm2-135m-instruct' <<<"$out" || fail "models list does not offer the default model"
 
 log "the window for 5 s under Xvfb"
-# The window's title is "Hearth"; xwininfo lists it once it is mapped.
-as_user xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
-  hearth >/tmp/hearth-window.log 2>&1 &
-  pid=$!
-  sleep 5
-  if ! kill -0 $pid 2>/dev/null; then echo "hearth exited early"; exit 1; fi
-  xwininfo -root -tree | grep -q "\"Hearth\"" || { echo "no Hearth window"; kill $pid; exit 1; }
-  kill $pid
-  wait $pid 2>/dev/null || true
-' || { cat "$root/tmp/hearth-window.log"; fail "the window did not open"; }
-sed 's/^/  | /' "$root/tmp/hearth-window.log"
-# Plugins are loaded at run time, so a missing package shows only here: a QML module ("is not
-# installed", "plugin ... not found"), the SVG image plugin ("Unsupported image format"), the
-# SQLite driver ("Driver not loaded"). Any warning of Hearth's own logger fails as well.
-if grep -Eq 'is not installed|not found|Unsupported image format|Driver not loaded|\] \[(warning|error|critical)\]' \
-  "$root/tmp/hearth-window.log"; then
-  fail "the window logged a warning (missing module or plugin?), see above"
-fi
-# The window opened the conversation store (QtSql's SQLite driver is a plugin too).
-[ -s "$root/home/tester/.local/share/hearth/hearth.db" ] || fail "the window created no database"
-echo "window open for 5 s"
+window_for_5s
 
 log "what the user's runs wrote (must be under the XDG dirs)"
 home_after="$(as_user find /home/tester | LC_ALL=C sort)"
@@ -189,4 +193,6 @@ out="$(as_user hearth --version)" || fail "hearth does not start without the Vul
 out="$(as_user hearth devices)" || fail "hearth devices failed without the Vulkan loader"
 echo "$out" | sed 's/^/  | /'
 grep -q 'no Vulkan loader' <<<"$out" || fail "hearth devices does not say the loader is missing"
+log "the window for 5 s under Xvfb, without the Vulkan loader"
+window_for_5s
 log "passed: installed, ran, purged with nothing left behind; runs without the Vulkan loader"
