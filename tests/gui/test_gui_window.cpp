@@ -62,14 +62,29 @@ private Q_SLOTS:
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
     }
 
-    // A GPU that cannot be used shows as a note in the status bar; choosing the CPU in the
-    // parameters panel reloads the model there and the note goes.
+    // A GPU that cannot be used (no driver, or no Vulkan loader at all) shows as a note in
+    // the status bar; choosing the CPU in the parameters panel reloads the model there and
+    // the note goes.
+    void deviceFallbackIsNotedInTheStatusBar_data() {
+        QTest::addColumn<QByteArray>("variable");
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("no driver")
+            << QByteArray("VK_ICD_FILENAMES") << QByteArray("/nonexistent/hearth-no-driver.json")
+            << QStringLiteral("driver");
+        QTest::newRow("no loader")
+            << QByteArray("HEARTH_VULKAN_LOADER") << QByteArray("/nonexistent/libvulkan.so.1")
+            << QStringLiteral("no Vulkan loader");
+    }
     void deviceFallbackIsNotedInTheStatusBar() {
+        QFETCH(QByteArray, variable);
+        QFETCH(QByteArray, value);
+        QFETCH(QString, reason);
         hearth::test::GuiHome home(true);
         QVERIFY(home.ok());
         qputenv("HEARTH_DEVICE", "0");
-        qputenv("VK_ICD_FILENAMES", "/nonexistent/hearth-no-driver.json");
-        qputenv("VK_DRIVER_FILES", "/nonexistent/hearth-no-driver.json");
+        qputenv(variable.constData(), value);
+        if (variable == "VK_ICD_FILENAMES") qputenv("VK_DRIVER_FILES", value);
         {
             hearth::test::OpenWindow w;
             QVERIFY(w.open());
@@ -78,16 +93,15 @@ private Q_SLOTS:
             QVERIFY(note);
             QTRY_VERIFY(note->isVisible());
             const QString text = note->property("text").toString();
-            QVERIFY2(
-                text.contains(QStringLiteral("CPU")) && text.contains(QStringLiteral("driver")),
-                qPrintable(text));
+            QVERIFY2(text.contains(QStringLiteral("CPU")) && text.contains(reason),
+                     qPrintable(text));
             QVERIFY(w.chat->parameters()->devices().contains(QStringLiteral("cpu")));
             w.chat->parameters()->setDevice(QStringLiteral("cpu"));
             QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelState(), QStringLiteral("ready"), 30000);
             QTRY_VERIFY(!note->isVisible());
         }
         qunsetenv("HEARTH_DEVICE");
-        qunsetenv("VK_ICD_FILENAMES");
+        qunsetenv(variable.constData());
         qunsetenv("VK_DRIVER_FILES");
     }
 };
