@@ -1,4 +1,5 @@
-// ggml's vector exp, SiLU and softmax sum (vec_math.h), and the tiled-order K-quant dots:
+// ggml's vector exp, SiLU and softmax sum (vec_math.h), the GELU gate's vector table lookup,
+// and the tiled-order K-quant dots:
 // every SIMD level bit-identical to its scalar lane emulation on odd lengths and on the
 // inputs where the exp polynomial switches branches (large |x|, -inf, underflow to
 // subnormals, overflow to +inf); the emulations close to std::exp.
@@ -6,7 +7,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "backend/cpu/fp16.h"
 #include "backend/cpu/kernels_dispatch.h"
+#include "backend/cpu/ops_activation.h"
 #include "backend/cpu/vec_math.h"
 #include "kernel_test_util.h"
 
@@ -154,6 +157,47 @@ private slots:
                 if (multi) QVERIFY(same_bits(multi_out[k], want));
             }
         }
+    }
+
+    // gelu_gate's AVX-512 part (used for whole vectors of 16) gives the scalar loop's bits
+    // (which gelu_gate runs for fewer than 16 elements) on every F16 value, the values half
+    // way between two of them (the rounding ties), the +-10 cut-offs and random floats.
+    void geluGateVectorsMatchScalarLoop() {
+        if (detected_simd_level() < SimdLevel::avx512) return;  // nothing else to compare
+        std::vector<float> x;
+        for (uint32_t h = 0; h < 65536; ++h) {
+            const float v = fp16_to_fp32(uint16_t(h));
+            if (std::isnan(v)) continue;
+            x.push_back(v);
+            if (h < 65535 && !std::isinf(v)) x.push_back(std::nextafter(v, 0.0f) * 1.0f);
+        }
+        for (uint32_t h = 0; h + 1 < 0x7c00; h += 97) {  // ties between neighbouring halves
+            const float a = fp16_to_fp32(uint16_t(h)), b = fp16_to_fp32(uint16_t(h + 1));
+            x.push_back(a + (b - a) * 0.5f);
+            x.push_back(-(a + (b - a) * 0.5f));
+        }
+        for (float v : {-10.0f, 10.0f, std::nextafter(-10.0f, 0.0f), std::nextafter(10.0f, 0.0f),
+                        -10.0001f, 10.0001f, -INFINITY, INFINITY})
+            x.push_back(v);
+        std::mt19937 rng(11);
+        const auto more = random_floats(rng, 4099, 12.0f);
+        x.insert(x.end(), more.begin(), more.end());
+        const auto up = random_floats(rng, int64_t(x.size()), 3.0f);
+
+        std::vector<float> vec = x, one = x;
+        gelu_gate(vec.data(), up.data(), int64_t(vec.size()));
+        for (size_t i = 0; i < one.size(); ++i)
+            gelu_gate(&one[i], &up[i], 1);  // fewer than 16: the scalar loop
+        int compared = 0;
+        for (size_t i = 0; i < x.size(); ++i) {
+            QVERIFY2(same_bits(vec[i], one[i]), qPrintable(QString("x=%1 up=%2: %3 vs %4")
+                                                               .arg(double(x[i]), 0, 'g', 9)
+                                                               .arg(double(up[i]), 0, 'g', 9)
+                                                               .arg(double(vec[i]), 0, 'g', 9)
+                                                               .arg(double(one[i]), 0, 'g', 9)));
+            ++compared;
+        }
+        QVERIFY(compared > 130000);
     }
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // The CPU implementation of every op (backend/backend.h): matmuls through kernels.h on a
-// thread pool, attention threaded over (token, head), the cheap element-wise ops inline.
+// thread pool, attention threaded over (token, head), the element-wise ops split by rows over
+// the pool when there are many rows (prefill).
 // It is also the fallback for any op another backend declines.
 #include <memory>
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 
+#include "backend/cpu/cpu_features.h"
 #include "backend/cpu/fp16.h"
 #include "backend/cpu/vec_math.h"
 
@@ -16,10 +17,11 @@ float gelu_tanh(float x) {
     return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * std::fma(kCoefA * x, x, 1.0f)));
 }
 
-// GELU of every F16 value, as F16 bits; built once (65536 entries, 128 KiB).
-const std::array<uint16_t, 65536>& gelu_table() {
-    static const std::array<uint16_t, 65536> table = [] {
-        std::array<uint16_t, 65536> t{};
+// GELU of every F16 value, as F16 bits; built once (65536 entries, 128 KiB, and a spare one
+// for the AVX-512 gather's 32-bit reads).
+const std::array<uint16_t, 65537>& gelu_table() {
+    static const std::array<uint16_t, 65537> table = [] {
+        std::array<uint16_t, 65537> t{};
         for (uint32_t i = 0; i < 65536; ++i) {
             t[i] = fp32_to_fp16(gelu_tanh(fp16_to_fp32(uint16_t(i))));
         }
@@ -36,7 +38,8 @@ void silu_gate(float* gate, const float* up, int64_t n) {
 
 void gelu_gate(float* gate, const float* up, int64_t n) {
     const auto& table = gelu_table();
-    for (int64_t i = 0; i < n; ++i) {
+    static const bool wide = active_simd_level() == SimdLevel::avx512;
+    for (int64_t i = wide ? gelu_gate_avx512(gate, up, n, table.data()) : 0; i < n; ++i) {
         const float x = gate[i];
         if (x <= -10.0f) {
             gate[i] = 0.0f;  // +0 whatever the sign of up[i], as ggml

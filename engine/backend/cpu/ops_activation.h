@@ -13,6 +13,10 @@ void silu_gate(float* gate, const float* up, int64_t n);
 // (ggml reads it from a 65536-entry F16 table); exactly 0 below -10 and identity above 10.
 void gelu_gate(float* gate, const float* up, int64_t n);
 
+// The AVX-512 part of gelu_gate: the first n / 16 * 16 elements (returned), bit-identical;
+// table = GELU of every F16 value as F16 bits, 65536 entries plus one spare.
+int64_t gelu_gate_avx512(float* gate, const float* up, int64_t n, const uint16_t* table);
+
 // x[i] = cap * tanh(x[i] * (1 / cap)).
 void softcap(float* x, int64_t n, float cap);
 
