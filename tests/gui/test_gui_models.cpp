@@ -116,6 +116,20 @@ private slots:
             text(win_.item(QStringLiteral("meanKld_stories260K-q8_0.gguf"))).toDouble();
         QVERIFY2(kld > 0 && kld < 0.05, qPrintable(QString::number(kld)));
         QVERIFY(win_.item(QStringLiteral("comparisonChart"))->isVisible());
+        // Every bar stands on the plot's zero line; the one comparison's KLD is the largest
+        // of its kind, so its bar is the full 100 %. Both axes say what they show.
+        QQuickItem* plot = win_.item(QStringLiteral("chartPlot"));
+        QVERIFY(plot && plot->height() > 40);
+        for (const char* name : {"chartBar_sizeBytes", "chartBar_meanKld", "chartBar_tokensPerS"}) {
+            QQuickItem* bar = nullptr;
+            QTRY_VERIFY((bar = win_.item(QLatin1String(name))));
+            QCOMPARE(bar->mapToItem(plot, QPointF(0, bar->height())).y(), plot->height());
+            QVERIFY2(bar->height() > 0 && bar->height() <= plot->height(), name);
+        }
+        QCOMPARE(win_.item(QStringLiteral("chartBar_meanKld"))->height(), plot->height());
+        QVERIFY(text(win_.item(QStringLiteral("chartYAxisTitle"))).contains(QLatin1Char('%')));
+        QVERIFY(text(win_.item(QStringLiteral("chartXAxisTitle")))
+                    .contains(QLatin1String("candidate")));
         QVERIFY(QFileInfo::exists(home_.modelsDir() +
                                   QStringLiteral("/.comparisons/stories260K-q8_0.gguf.json")));
     }

@@ -7,6 +7,7 @@ import QtQuick
 //   "chat"       asks the model for code (uses the open conversation if it has replies)
 //   "search"     searches the sidebar for HEARTH_SCREENSHOT_QUERY (default "python")
 //   "parameters" the chat with the parameters panel open
+//   "models"     the models page (packaging/screenshots.sh prepares comparisons for it)
 //   "playground" the example template (resources/playground) on the first 6 rows of its
 //                dataset, every installed model a target, results side by side
 QtObject {
