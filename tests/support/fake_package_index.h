@@ -171,20 +171,20 @@ private:
         // The timer belongs to the socket, so the pending body goes with a closed connection.
         auto* timer = new QTimer(socket);
         timer->setInterval(delayMs_);
-        QObject::connect(timer, &QTimer::timeout, socket,
-                         [socket, timer, out, chunk, at = qsizetype(0)]() mutable {
-                             if (at < out.size()) {
-                                 socket->write(out.mid(at, chunk));
-                                 at += chunk;
-                                 return;
-                             }
-                             timer->stop();
-                             // A graceful close either way: a dropped transfer is one whose body
-                             // ends short of its Content-Length, and the bytes sent before it still
-                             // arrive.
-                             socket->disconnectFromHost();
-                         });
+        const auto step = [socket, timer, out, chunk, at = std::make_shared<qsizetype>(0)] {
+            if (*at < out.size()) {
+                socket->write(out.mid(*at, chunk));
+                *at += chunk;
+                return;
+            }
+            timer->stop();
+            // A graceful close either way: a dropped transfer is one whose body ends short
+            // of its Content-Length, and the bytes sent before it still arrive.
+            socket->disconnectFromHost();
+        };
+        QObject::connect(timer, &QTimer::timeout, socket, step);
         timer->start();
+        QMetaObject::invokeMethod(socket, step, Qt::QueuedConnection);  // the first chunk now
     }
 
     QTcpServer server_;

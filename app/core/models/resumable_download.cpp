@@ -142,9 +142,15 @@ void ResumableDownload::onFinished() {
         return;
     }
     if (reply->error() != QNetworkReply::NoError) {
+        // Without a cancel of ours, "canceled" is the transfer timeout: the network went
+        // quiet (a cable pulled, a suspended laptop), which no socket error reports.
+        const QString why =
+            reply->error() == QNetworkReply::OperationCanceledError
+                ? QStringLiteral("no data for %1 s (network gone?)").arg(stallTimeoutMs() / 1000.0)
+                : reply->errorString();
         fail(QStringLiteral("download of %1 stopped at %2 of %3: %4")
                  .arg(name, megabytes(received_),
-                      total_ >= 0 ? megabytes(total_) : QStringLiteral("?"), reply->errorString()));
+                      total_ >= 0 ? megabytes(total_) : QStringLiteral("?"), why));
         return;
     }
     if (!responseChecked_ && !acceptResponse()) {  // an empty body never reached onReadyRead

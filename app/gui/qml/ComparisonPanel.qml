@@ -48,5 +48,6 @@ ColumnLayout {
         comparisons: panel.controller.comparisons
         Layout.fillWidth: true
         Layout.fillHeight: true
+        Layout.minimumHeight: 200
     }
 }

@@ -75,7 +75,9 @@ Rectangle {
             id: list
             objectName: "installedModelsList"
             Layout.fillWidth: true
-            Layout.preferredHeight: Math.min(contentHeight, page.height * 0.42)
+            // Leaves the comparison chart room once there are comparisons to show.
+            Layout.preferredHeight: Math.min(contentHeight, page.height
+                                             * (models.comparisons.count > 0 ? 0.26 : 0.42))
             clip: true
             spacing: 6
             model: models.installed
