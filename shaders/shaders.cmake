@@ -10,14 +10,40 @@ set(HEARTH_SHADER_VARIANTS
   matmul_f32:matmul.comp:TYPE_F32
   matmul_f16:matmul.comp:TYPE_F16
   matmul_bf16:matmul.comp:TYPE_BF16
-  matmul_q4_0:matmul.comp:TYPE_Q4_0
-  matmul_q4_1:matmul.comp:TYPE_Q4_1
-  matmul_q5_0:matmul.comp:TYPE_Q5_0
-  matmul_q5_1:matmul.comp:TYPE_Q5_1
-  matmul_q8_0:matmul.comp:TYPE_Q8_0
-  matmul_q4_k:matmul.comp:TYPE_Q4_K
-  matmul_q5_k:matmul.comp:TYPE_Q5_K
-  matmul_q6_k:matmul.comp:TYPE_Q6_K
+  matmul_q4_0:matmul_q.comp:TYPE_Q4_0:TOKENS=4
+  matmul_q4_1:matmul_q.comp:TYPE_Q4_1:TOKENS=4
+  matmul_q5_0:matmul_q.comp:TYPE_Q5_0:TOKENS=4
+  matmul_q5_1:matmul_q.comp:TYPE_Q5_1:TOKENS=4
+  matmul_q8_0:matmul_q.comp:TYPE_Q8_0:TOKENS=4
+  matmul_q4_k:matmul_q.comp:TYPE_Q4_K:TOKENS=4
+  matmul_q5_k:matmul_q.comp:TYPE_Q5_K:TOKENS=4
+  matmul_q6_k:matmul_q.comp:TYPE_Q6_K:TOKENS=4
+  matvec_q4_0:matmul_q.comp:TYPE_Q4_0:TOKENS=1
+  matvec_q4_1:matmul_q.comp:TYPE_Q4_1:TOKENS=1
+  matvec_q5_0:matmul_q.comp:TYPE_Q5_0:TOKENS=1
+  matvec_q5_1:matmul_q.comp:TYPE_Q5_1:TOKENS=1
+  matvec_q8_0:matmul_q.comp:TYPE_Q8_0:TOKENS=1
+  matvec_q4_k:matmul_q.comp:TYPE_Q4_K:TOKENS=1
+  matvec_q5_k:matmul_q.comp:TYPE_Q5_K:TOKENS=1
+  matvec_q6_k:matmul_q.comp:TYPE_Q6_K:TOKENS=1
+  matmul_q4_0_f64fma:matmul_q.comp:TYPE_Q4_0:TOKENS=4:FMA_VIA_F64
+  matmul_q4_1_f64fma:matmul_q.comp:TYPE_Q4_1:TOKENS=4:FMA_VIA_F64
+  matmul_q5_0_f64fma:matmul_q.comp:TYPE_Q5_0:TOKENS=4:FMA_VIA_F64
+  matmul_q5_1_f64fma:matmul_q.comp:TYPE_Q5_1:TOKENS=4:FMA_VIA_F64
+  matmul_q8_0_f64fma:matmul_q.comp:TYPE_Q8_0:TOKENS=4:FMA_VIA_F64
+  matmul_q4_k_f64fma:matmul_q.comp:TYPE_Q4_K:TOKENS=4:FMA_VIA_F64
+  matmul_q5_k_f64fma:matmul_q.comp:TYPE_Q5_K:TOKENS=4:FMA_VIA_F64
+  matmul_q6_k_f64fma:matmul_q.comp:TYPE_Q6_K:TOKENS=4:FMA_VIA_F64
+  matvec_q4_0_f64fma:matmul_q.comp:TYPE_Q4_0:TOKENS=1:FMA_VIA_F64
+  matvec_q4_1_f64fma:matmul_q.comp:TYPE_Q4_1:TOKENS=1:FMA_VIA_F64
+  matvec_q5_0_f64fma:matmul_q.comp:TYPE_Q5_0:TOKENS=1:FMA_VIA_F64
+  matvec_q5_1_f64fma:matmul_q.comp:TYPE_Q5_1:TOKENS=1:FMA_VIA_F64
+  matvec_q8_0_f64fma:matmul_q.comp:TYPE_Q8_0:TOKENS=1:FMA_VIA_F64
+  matvec_q4_k_f64fma:matmul_q.comp:TYPE_Q4_K:TOKENS=1:FMA_VIA_F64
+  matvec_q5_k_f64fma:matmul_q.comp:TYPE_Q5_K:TOKENS=1:FMA_VIA_F64
+  matvec_q6_k_f64fma:matmul_q.comp:TYPE_Q6_K:TOKENS=1:FMA_VIA_F64
+  quantize_q8_1:quantize_act.comp:ACT_Q8_1
+  quantize_q8_k:quantize_act.comp:ACT_Q8_K
   get_rows_f32:get_rows.comp:TYPE_F32
   get_rows_f16:get_rows.comp:TYPE_F16
   get_rows_bf16:get_rows.comp:TYPE_BF16

@@ -4,6 +4,7 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
+#include <string_view>
 
 #include "backend/vulkan/pipelines.h"
 #include "backend/vulkan/spirv_modules.h"
@@ -16,11 +17,31 @@ class TestVulkanShaders : public QObject {
 
 private slots:
     void everyOpFamilyIsEmbedded() {
-        for (const char* name :
-             {"matmul_f32",  "matmul_f16",    "matmul_q4_0",  "matmul_q4_1",   "matmul_q5_0",
-              "matmul_q8_0", "matmul_q4_k",   "matmul_q6_k",  "get_rows_q4_0", "rms_norm",
-              "rope",        "attention_f16", "kv_store_f16", "silu_gate",     "gelu_gate",
-              "add",         "mul",           "add_rows",     "scale",         "softcap"}) {
+        for (const char* name : {"matmul_f32",
+                                 "matmul_f16",
+                                 "matmul_q4_0",
+                                 "matmul_q4_1",
+                                 "matmul_q5_0",
+                                 "matmul_q8_0",
+                                 "matmul_q4_k",
+                                 "matmul_q6_k",
+                                 "get_rows_q4_0",
+                                 "rms_norm",
+                                 "rope",
+                                 "attention_f16",
+                                 "kv_store_f16",
+                                 "silu_gate",
+                                 "gelu_gate",
+                                 "add",
+                                 "mul",
+                                 "add_rows",
+                                 "scale",
+                                 "softcap",
+                                 "matvec_q4_1",
+                                 "matvec_q6_k",
+                                 "matvec_q8_0_f64fma",
+                                 "quantize_q8_1",
+                                 "quantize_q8_k"}) {
             QVERIFY2(find_spirv_module(name) != nullptr, name);
         }
         QVERIFY(find_spirv_module("nope") == nullptr);
@@ -63,11 +84,16 @@ private slots:
 
     void devicesAcceptEveryPipeline() {
         VK_REQUIRE_CONTEXT(ctx);
+        size_t created = 0;
         for (const SpirvModule& m : spirv_modules()) {
+            // The exact-fma variants use doubles; only a device with float64 gets them.
+            if (std::string_view(m.name).ends_with("_f64fma") && !ctx->info().float64) continue;
             const Pipeline& p = ctx->pipeline(m.name);
             QVERIFY2(p.pipeline != VK_NULL_HANDLE, m.name);
+            ++created;
         }
-        QCOMPARE(ctx->pipelines().size(), spirv_modules().size());
+        QVERIFY(created > 0);
+        QCOMPARE(ctx->pipelines().size(), created);
         // Cached: the same object on the second request.
         QCOMPARE(&ctx->pipeline("rope"), &ctx->pipeline("rope"));
     }

@@ -54,8 +54,20 @@ VulkanContext::~VulkanContext() {
     // (a lost device returns at once).
     if (device_) device_->fn().vkDeviceWaitIdle(device_->handle());
     staging_.reset();
+    scratch_.reset();
     ring_.reset();
     ring_retired_.clear();
+}
+
+Region VulkanContext::scratch(size_t bytes) {
+    if (!scratch_ || scratch_.region().size < bytes) {
+        stream_->flush();
+        scratch_.reset();
+        scratch_ = Allocation(*memory_, std::max<size_t>(bytes, 1 << 16));
+    }
+    Region r = scratch_.region();
+    r.size = bytes;
+    return r;
 }
 
 Region VulkanContext::staging(size_t bytes) {

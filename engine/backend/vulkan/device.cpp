@@ -18,10 +18,15 @@ Device::Device(const Instance& instance, VkPhysicalDevice physical, DeviceInfo i
     queue_info.queueCount = 1;
     queue_info.pQueuePriorities = &priority;
 
+    // Optional features the shaders use where offered (device_info.h).
+    VkPhysicalDeviceFeatures features{};
+    features.shaderFloat64 = info_.float64 ? VK_TRUE : VK_FALSE;
+
     VkDeviceCreateInfo create{};
     create.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
     create.queueCreateInfoCount = 1;
     create.pQueueCreateInfos = &queue_info;
+    create.pEnabledFeatures = &features;
     vk_check(ifn.vkCreateDevice(physical_, &create, nullptr, &device_), "vkCreateDevice");
     try {
         fn_.load(ifn, device_);

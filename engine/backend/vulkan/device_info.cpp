@@ -1,5 +1,6 @@
 #include "backend/vulkan/device_info.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -44,6 +45,7 @@ std::string DeviceInfo::feature_summary() const {
                                (subgroup_shuffle ? ",shuffle" : "") + ")");
     add(integer_dot_product, "int-dot");
     add(cooperative_matrix, "coopmat");
+    add(float64, "fp64");
     return s.empty() ? "baseline" : s;
 }
 
@@ -174,7 +176,14 @@ DeviceInfo query_device(const InstanceFunctions& vk, VkPhysicalDevice device, in
     info.int8_arithmetic = f12.shaderInt8;
     info.integer_dot_product = has_dot && dot.shaderIntegerDotProduct;
     info.cooperative_matrix = has_extension(extensions, "VK_KHR_cooperative_matrix");
+    info.float64 = features2.features.shaderFloat64;
+    info.splits_fma = info.driver_name == "llvmpipe";
     return info;
+}
+
+bool portable_variants_forced() {
+    const char* env = std::getenv("HEARTH_VULKAN_PORTABLE");
+    return env && std::strcmp(env, "0") != 0 && *env;
 }
 
 }  // namespace hearth::vulkan

@@ -10,6 +10,7 @@
 //   subgroup arithmetic     | subgroupAdd reductions           | shared-memory tree reduction
 //   integer dot product     | dp4a-style Q8 dots               | fp32 multiply-add
 //   cooperative matrix      | tensor-core tiles for prefill    | scalar tiles
+//   float64                 | exact fma where fma() is split   | the driver's fma()
 #include <cstdint>
 #include <string>
 
@@ -52,6 +53,13 @@ struct DeviceInfo {
     bool subgroup_shuffle = false;
     bool integer_dot_product = false;
     bool cooperative_matrix = false;
+    bool float64 = false;  // shaderFloat64 (enabled on the device when offered)
+
+    // Driver flag: fma() is computed as a multiply and an add, not fused. Mesa's llvmpipe
+    // (lavapipe) lowers it so (its NIR options set lower_ffma32), which changes the last bit
+    // of the matmuls' per-block float steps; the matmul shaders then build an exactly
+    // rounded fma from doubles (shaders/fma_exact.glsl) where the device has float64.
+    bool splits_fma = false;
 
     // Why the device cannot be used; empty when it can.
     std::string unusable_reason;
@@ -66,5 +74,9 @@ struct DeviceInfo {
 
 // `vk`: the table of the instance `device` belongs to.
 DeviceInfo query_device(const InstanceFunctions& vk, VkPhysicalDevice device, int index);
+
+// HEARTH_VULKAN_PORTABLE=1 (read each time): ops pick the variant that needs no optional
+// feature even where the device has one, so tests run every fallback variant on any device.
+bool portable_variants_forced();
 
 }  // namespace hearth::vulkan

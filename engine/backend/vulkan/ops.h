@@ -24,6 +24,15 @@ inline constexpr int kMaxHeadDim = 256;
 // y (n_tokens x n_rows) = x (n_tokens x k) times w^T; w is n_rows rows of k elements.
 void matmul(VulkanContext& ctx, GgmlType type, const Region& w, size_t row_stride, int64_t k,
             int64_t n_rows, const Region& x, int64_t n_tokens, const Region& y);
+// Quantized weights: the activations are first converted, like the CPU path does, to the
+// int8 blocks of the weight type's vec_dot_type (Q8_1 layout for the 32-element formats,
+// Q8_K for K-quants; bit-identical to backend/cpu's activation quantizers) in the context's
+// scratch buffer, then dotted per block with the CPU's integer sums and float order.
+// quantize_activations() is that first step on its own (tests compare it with the CPU's);
+// `out` must hold quantized_activation_bytes().
+void quantize_activations(VulkanContext& ctx, GgmlType weight_type, const Region& x, int64_t k,
+                          int64_t n_tokens, const Region& out);
+size_t quantized_activation_bytes(GgmlType weight_type, int64_t k, int64_t n_tokens);
 // out[i] (k floats) = dequantized row ids[i] of the table; ids: n_ids int32.
 void get_rows(VulkanContext& ctx, GgmlType type, const Region& table, size_t row_stride, int64_t k,
               const Region& ids, int64_t n_ids, const Region& out);

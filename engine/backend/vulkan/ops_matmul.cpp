@@ -1,4 +1,5 @@
-// matmul_* and get_rows_* (shaders/matmul.comp, shaders/get_rows.comp).
+// matmul_* / matvec_* (shaders/matmul_q.comp for quantized weights after quantize_act.comp,
+// shaders/matmul.comp for float weights) and get_rows_* (shaders/get_rows.comp).
 #include <string>
 
 #include "backend/vulkan/context.h"
@@ -50,28 +51,123 @@ uint32_t u32(int64_t v, const char* what) {
     return uint32_t(v);
 }
 
-}  // namespace
+// Float weights: matmul.comp, F32 activations (TOKENS / ROWS there).
+constexpr uint32_t kFloatTokensPerGroup = 8;
+constexpr uint32_t kFloatRowsPerGroup = 8;
+// Quantized weights: matmul_q.comp, one row per invocation (local_size_x), and TOKENS
+// tokens per invocation in the multi-token variant.
+constexpr uint32_t kQuantRowsPerGroup = 32;
+constexpr uint32_t kQuantTokensPerGroup = 4;
+// Where the CPU's matmul changes float order (backend/cpu/kernels_dispatch.h): ggml's
+// tiled Q6_K order from this many tokens, and groups of this many tokens for Q4_K.
+constexpr int64_t kTiledMinTokens = 8;
+constexpr int64_t kMultiTokens = 4;
 
-bool weight_type_supported(GgmlType type) {
-    return weight_suffix(type) != nullptr;
+// The activation blocks a quantized weight type is dotted with (quantize_act.comp): Q8_1
+// layout for the 32-element formats (Q8_0 weights use its d and q), Q8_K for K-quants.
+struct ActFormat {
+    const char* shader;
+    uint32_t block_elements;
+    uint32_t block_words;
+};
+
+ActFormat act_format(GgmlType type) {
+    switch (type) {
+        case GgmlType::Q4_K:
+        case GgmlType::Q5_K:
+        case GgmlType::Q6_K:
+            return {"quantize_q8_k", 256, 73};
+        default:
+            return {"quantize_q8_1", 32, 9};
+    }
 }
 
-constexpr uint32_t kTokensPerGroup = 8;  // TOKENS in matmul.comp
-constexpr uint32_t kRowsPerGroup = 8;    // ROWS in matmul.comp
+// The tokens the CPU's matmul gives its multi-token float order (matmul_q.comp): Q6_K is
+// tiled for a whole matmul of kTiledMinTokens or more; Q4_K's four-token kernel takes every
+// whole group of kMultiTokens, the rest go through the single-token dot.
+uint32_t alt_order_tokens(GgmlType type, int64_t n_tokens) {
+    if (type == GgmlType::Q6_K) return n_tokens >= kTiledMinTokens ? uint32_t(n_tokens) : 0;
+    if (type == GgmlType::Q4_K) return uint32_t(n_tokens / kMultiTokens * kMultiTokens);
+    return 0;
+}
+
+bool float_weights(GgmlType type) {
+    return type == GgmlType::F32 || type == GgmlType::F16 || type == GgmlType::BF16;
+}
+
+void check_shape(int64_t k, int64_t n_rows, int64_t n_tokens, size_t row_stride) {
+    if (k <= 0 || n_rows < 0 || n_tokens < 0) vk_fail("matmul: bad shape");
+    // Byte addresses inside the shaders are 32-bit.
+    if (uint64_t(n_rows) * row_stride > UINT32_MAX) vk_fail("weight larger than 4 GiB");
+}
+
+}  // namespace
+
+void quantize_activations(VulkanContext& ctx, GgmlType weight_type, const Region& x, int64_t k,
+                          int64_t n_tokens, const Region& out) {
+    const ActFormat f = act_format(weight_type);
+    if (k % f.block_elements != 0) {
+        vk_fail("matmul: k = " + std::to_string(k) + " is not a multiple of the " +
+                std::string(gguf::ggml_type_name(weight_type)) + " block size");
+    }
+    const uint64_t blocks = uint64_t(k / f.block_elements) * uint64_t(n_tokens);
+    if (blocks * f.block_words > UINT32_MAX / 4) vk_fail("matmul: activations too large");
+    const struct { uint32_t k, n_tokens; } push{u32(k, "k"), u32(n_tokens, "tokens")};
+    ctx.stream().dispatch(ctx.pipeline(f.shader), {x, out}, &push, sizeof push,
+                          split_groups((blocks + 63) / 64, 1, ctx.info().max_workgroup_count));
+}
+
+size_t quantized_activation_bytes(GgmlType weight_type, int64_t k, int64_t n_tokens) {
+    const ActFormat f = act_format(weight_type);
+    return size_t(k / f.block_elements) * f.block_words * 4 * size_t(n_tokens);
+}
 
 void matmul(VulkanContext& ctx, GgmlType type, const Region& w, size_t row_stride, int64_t k,
             int64_t n_rows, const Region& x, int64_t n_tokens, const Region& y) {
-    // Byte addresses inside the shader are 32-bit.
-    if (uint64_t(n_rows) * row_stride > UINT32_MAX) vk_fail("weight larger than 4 GiB");
+    check_shape(k, n_rows, n_tokens, row_stride);
+    const char* suffix = checked_suffix(type);
+    if (n_rows == 0 || n_tokens == 0) return;
+    if (float_weights(type)) {
+        const struct {
+            uint32_t k, n_rows, n_tokens, row_stride;
+        } push{u32(k, "k"), u32(n_rows, "rows"), u32(n_tokens, "tokens"),
+               u32(int64_t(row_stride), "row stride")};
+        const uint32_t tiles =
+            uint32_t((n_tokens + kFloatTokensPerGroup - 1) / kFloatTokensPerGroup);
+        ctx.stream().dispatch(
+            ctx.pipeline(std::string("matmul_") + suffix), {w, x, y}, &push, sizeof push,
+            split_groups((uint64_t(n_rows) + kFloatRowsPerGroup - 1) / kFloatRowsPerGroup, tiles,
+                         ctx.info().max_workgroup_count));
+        return;
+    }
+    // The CPU's scheme: activations to int8 blocks once, then integer dots per block.
+    const Region act = ctx.scratch(quantized_activation_bytes(type, k, n_tokens));
+    quantize_activations(ctx, type, x, k, n_tokens, act);
+    const ActFormat f = act_format(type);
     const struct {
-        uint32_t k, n_rows, n_tokens, row_stride;
-    } push{u32(k, "k"), u32(n_rows, "rows"), u32(n_tokens, "tokens"),
-           u32(int64_t(row_stride), "row stride")};
-    const uint32_t tiles = uint32_t((n_tokens + kTokensPerGroup - 1) / kTokensPerGroup);
-    const Pipeline& pipeline = ctx.pipeline(std::string("matmul_") + checked_suffix(type));
-    ctx.stream().dispatch(pipeline, {w, x, y}, &push, sizeof push,
-                          split_groups((uint64_t(n_rows) + kRowsPerGroup - 1) / kRowsPerGroup,
-                                       tiles, ctx.info().max_workgroup_count));
+        uint32_t k, n_rows, n_tokens, row_stride, act_words, alt_order_tokens;
+    } push{u32(k, "k"),
+           u32(n_rows, "rows"),
+           u32(n_tokens, "tokens"),
+           u32(int64_t(row_stride), "row stride"),
+           uint32_t(k / f.block_elements * f.block_words),
+           alt_order_tokens(type, n_tokens)};
+    const bool decode = n_tokens == 1;
+    const uint32_t tiles =
+        decode ? 1u : uint32_t((n_tokens + kQuantTokensPerGroup - 1) / kQuantTokensPerGroup);
+    // Where the driver splits fma() (device_info.h), the exact-fma variant keeps the bits.
+    const DeviceInfo& info = ctx.info();
+    const bool f64_fma = info.splits_fma && info.float64 && !portable_variants_forced();
+    const std::string name =
+        std::string(decode ? "matvec_" : "matmul_") + suffix + (f64_fma ? "_f64fma" : "");
+    ctx.stream().dispatch(
+        ctx.pipeline(name), {w, act, y}, &push, sizeof push,
+        split_groups((uint64_t(n_rows) + kQuantRowsPerGroup - 1) / kQuantRowsPerGroup, tiles,
+                     ctx.info().max_workgroup_count));
+}
+
+bool weight_type_supported(GgmlType type) {
+    return weight_suffix(type) != nullptr;
 }
 
 void get_rows(VulkanContext& ctx, GgmlType type, const Region& table, size_t row_stride, int64_t k,
