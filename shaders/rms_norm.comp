@@ -1,7 +1,15 @@
 #version 450
+#extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 // y[r] = x[r] / sqrt(mean(x[r]^2) + eps) * w  (w optional: has_w == 0 ignores binding 1).
-// One work group per row; 64 lanes sum squares, a shared tree reduction combines them.
-// y may be the same memory as x: each lane reads its elements before writing them.
+// One work group per row. y may be the same memory as x: each lane reads its elements before
+// writing them, and the sum is complete (barrier) before any write.
+//   default: 64 lanes sum squares, a shared tree reduction combines them.
+//   EXACT_F64 (devices with float64): the CPU op's arithmetic (backend/cpu/ops_norm.cpp), so
+//     the result is the CPU's to the bit: lane 0 adds the float squares in order in a double,
+//     mean = float(sum / n), scale = 1 / sqrt(mean + eps) with correctly rounded root and
+//     division, y = (x * scale) * w. The next matmul quantizes its input to int8, where a
+//     last-bit difference can move a value across a rounding step.
 layout(local_size_x = 64) in;
 
 layout(binding = 0) readonly buffer X { float x[]; };
@@ -15,6 +23,8 @@ layout(push_constant) uniform Params {
     uint has_w;
 } p;
 
+#include "exact_math.glsl"
+
 shared float partial[64];
 
 void main() {
@@ -22,6 +32,20 @@ void main() {
     if (row >= p.n_rows) return;
     const uint lane = gl_LocalInvocationID.x;
     const uint base = row * p.n;
+#if defined(EXACT_F64)
+    if (lane == 0u) {
+        precise double sum = 0.0;
+        for (uint i = 0u; i < p.n; ++i) {
+            precise float sq = x[base + i] * x[base + i];
+            sum += double(sq);
+        }
+        const float mean = float(sum / double(p.n));
+        precise float v = mean + p.eps;
+        partial[0] = div_rn(1.0, sqrt_rn(v));
+    }
+    barrier();
+    const float scale = partial[0];
+#else
     float sum = 0.0;
     for (uint i = lane; i < p.n; i += 64u) sum += x[base + i] * x[base + i];
     partial[lane] = sum;
@@ -31,8 +55,10 @@ void main() {
         barrier();
     }
     const float scale = 1.0 / sqrt(partial[0] / float(p.n) + p.eps);
+#endif
     for (uint i = lane; i < p.n; i += 64u) {
-        const float v = x[base + i] * scale;
-        y[base + i] = p.has_w != 0u ? v * w[i] : v;
+        precise float v = x[base + i] * scale;
+        precise float out_v = p.has_w != 0u ? v * w[i] : v;
+        y[base + i] = out_v;
     }
 }

@@ -56,12 +56,15 @@ set(HEARTH_SHADER_VARIANTS
   get_rows_q5_k:get_rows.comp:TYPE_Q5_K
   get_rows_q6_k:get_rows.comp:TYPE_Q6_K
   rms_norm:rms_norm.comp
+  rms_norm_f64:rms_norm.comp:EXACT_F64
   rope:rope.comp
+  rope_f64fma:rope.comp:FMA_VIA_F64
   attention_f16:attention.comp:KV_F16
   attention_f32:attention.comp:KV_F32
   kv_store_f16:kv_store.comp:KV_F16
   kv_store_f32:kv_store.comp:KV_F32
   silu_gate:activation.comp:SILU_GATE
+  silu_gate_f64fma:activation.comp:SILU_GATE:FMA_VIA_F64
   gelu_gate:activation.comp:GELU_GATE
   add:elementwise.comp:OP_ADD
   mul:elementwise.comp:OP_MUL

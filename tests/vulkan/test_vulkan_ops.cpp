@@ -1,7 +1,9 @@
 // Every non-matmul shader against the CPU backend's kernels or a plain double loop, on odd
 // shapes (rows 1/7/127, tokens 1/3/17, k = 32 * 13). Tolerances, per op:
-//   rms_norm, silu, add/mul/scale/softcap/add_rows   1e-5 relative + 1e-6 (fp32 vs fp32)
-//   rope                                              2e-5 absolute (same angles, device sin/cos)
+//   rms_norm, silu, rope: bit-exact in the variants that reproduce the CPU's arithmetic
+//   (float64 RMSNorm; exact-fma SiLU and RoPE, SiLU on whole 16-lane vectors of the AVX-512
+//   level), else 1e-5 relative + 1e-6 (rope: 1e-6, host angles, driver's fma)
+//   add/mul/scale/softcap/add_rows                    1e-5 relative + 1e-6 (fp32 vs fp32)
 //   gelu_gate                                         2e-3 relative (its F16 rounding may land
 //                                                     one half-ulp apart after a device tanh)
 //   get_rows                                          1e-6 relative (same products, maybe fused)
@@ -12,6 +14,7 @@
 #include <QTest>
 #include <cmath>
 
+#include "backend/cpu/cpu_features.h"
 #include "backend/cpu/fp16.h"
 #include "backend/cpu/ops_activation.h"
 #include "backend/cpu/ops_attention.h"
@@ -74,12 +77,32 @@ std::vector<float> attention_reference(const hearth::AttentionParams& p,
 
 }  // namespace
 
+// HEARTH_VULKAN_PORTABLE for one test function: the ops pick their feature-free variants.
+struct PortableSwitch {
+    explicit PortableSwitch(bool on) { qputenv("HEARTH_VULKAN_PORTABLE", on ? "1" : "0"); }
+    ~PortableSwitch() { qunsetenv("HEARTH_VULKAN_PORTABLE"); }
+    PortableSwitch(const PortableSwitch&) = delete;
+    PortableSwitch& operator=(const PortableSwitch&) = delete;
+};
+
+// Data rows: the variant the device gets, and the portable one.
+void variants() {
+    QTest::addColumn<bool>("portable");
+    QTest::newRow("device") << false;
+    QTest::newRow("portable") << true;
+}
+
 class TestVulkanOps : public QObject {
     Q_OBJECT
 
 private slots:
+    void rmsNorm_data() { variants(); }
     void rmsNorm() {
         VK_REQUIRE_CONTEXT(ctx);
+        QFETCH(bool, portable);
+        const PortableSwitch forced(portable);
+        // The float64 variant is the CPU op's arithmetic: equal to the bit.
+        const bool exact = ctx->info().float64 && !portable;
         std::mt19937 rng(1);
         for (int64_t rows : {1, 7, 127}) {
             for (bool with_w : {false, true}) {
@@ -93,14 +116,19 @@ private slots:
                 // In place, as the backend runs it.
                 ops::rms_norm(*ctx, xb.region(), with_w ? wb.region() : none, rows, kCols, 1e-5f,
                               xb.region());
-                VK_COMPARE_CLOSE(vulkan_test::download<float>(*ctx, xb, x.size()), want, 1e-6,
-                                 1e-5);
+                VK_COMPARE_CLOSE(vulkan_test::download<float>(*ctx, xb, x.size()), want,
+                                 exact ? 0 : 1e-6, exact ? 0 : 1e-5);
             }
         }
     }
 
+    void rope_data() { variants(); }
     void rope() {
         VK_REQUIRE_CONTEXT(ctx);
+        QFETCH(bool, portable);
+        const PortableSwitch forced(portable);
+        // The angles' cos/sin come from the host: equal to the bit where fma is exact.
+        const bool exact = !ctx->info().splits_fma || (ctx->info().float64 && !portable);
         std::mt19937 rng(2);
         for (auto layout : {hearth::RopeLayout::normal, hearth::RopeLayout::neox}) {
             for (int n_rot : {64, 32}) {
@@ -112,14 +140,22 @@ private slots:
                     Allocation xb = vulkan_test::upload(*ctx, x);
                     hearth::cpu::rope_rows(x.data(), tokens, n_heads, head_dim, pos0, params);
                     ops::rope(*ctx, xb.region(), tokens, n_heads, head_dim, pos0, params);
-                    VK_COMPARE_CLOSE(vulkan_test::download<float>(*ctx, xb, x.size()), x, 2e-5, 0);
+                    VK_COMPARE_CLOSE(vulkan_test::download<float>(*ctx, xb, x.size()), x,
+                                     exact ? 0 : 1e-6, exact ? 0 : 1e-6);
                 }
             }
         }
     }
 
+    void gatedActivations_data() { variants(); }
     void gatedActivations() {
         VK_REQUIRE_CONTEXT(ctx);
+        QFETCH(bool, portable);
+        const PortableSwitch forced(portable);
+        // SiLU follows the CPU's AVX-512 exp on whole vectors of 16: equal to the bit there
+        // where fma is exact (its tails and other levels use the C library's exp).
+        const bool exact_silu = (!ctx->info().splits_fma || (ctx->info().float64 && !portable)) &&
+                                hearth::cpu::active_simd_level() == hearth::cpu::SimdLevel::avx512;
         std::mt19937 rng(3);
         for (int64_t n : {int64_t(1), int64_t(7), 127 * kCols}) {
             auto g = vulkan_test::random_floats(rng, size_t(n), 4.0f);
@@ -135,8 +171,9 @@ private slots:
                     hearth::cpu::silu_gate(want.data(), u.data(), n);
                     ops::silu_gate(*ctx, gb.region(), ub.region(), n);
                 }
-                VK_COMPARE_CLOSE(vulkan_test::download<float>(*ctx, gb, size_t(n)), want, 1e-6,
-                                 gelu ? 2e-3 : 1e-5);
+                const bool exact = !gelu && exact_silu && n % 16 == 0;
+                VK_COMPARE_CLOSE(vulkan_test::download<float>(*ctx, gb, size_t(n)), want,
+                                 exact ? 0 : 1e-6, exact ? 0 : (gelu ? 2e-3 : 1e-5));
             }
         }
     }

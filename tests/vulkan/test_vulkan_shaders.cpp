@@ -86,8 +86,10 @@ private slots:
         VK_REQUIRE_CONTEXT(ctx);
         size_t created = 0;
         for (const SpirvModule& m : spirv_modules()) {
-            // The exact-fma variants use doubles; only a device with float64 gets them.
-            if (std::string_view(m.name).ends_with("_f64fma") && !ctx->info().float64) continue;
+            // The *_f64* variants use doubles; only a device with float64 gets them.
+            if (std::string_view(m.name).find("_f64") != std::string_view::npos &&
+                !ctx->info().float64)
+                continue;
             const Pipeline& p = ctx->pipeline(m.name);
             QVERIFY2(p.pipeline != VK_NULL_HANDLE, m.name);
             ++created;

@@ -54,18 +54,20 @@ VulkanContext::~VulkanContext() {
     // (a lost device returns at once).
     if (device_) device_->fn().vkDeviceWaitIdle(device_->handle());
     staging_.reset();
-    scratch_.reset();
+    for (Allocation& a : scratch_)
+        a.reset();
     ring_.reset();
     ring_retired_.clear();
 }
 
-Region VulkanContext::scratch(size_t bytes) {
-    if (!scratch_ || scratch_.region().size < bytes) {
+Region VulkanContext::scratch(size_t bytes, ScratchSlot slot) {
+    Allocation& a = scratch_[int(slot)];
+    if (!a || a.region().size < bytes) {
         stream_->flush();
-        scratch_.reset();
-        scratch_ = Allocation(*memory_, std::max<size_t>(bytes, 1 << 16));
+        a.reset();
+        a = Allocation(*memory_, std::max<size_t>(bytes, 1 << 16));
     }
-    Region r = scratch_.region();
+    Region r = a.region();
     r.size = bytes;
     return r;
 }

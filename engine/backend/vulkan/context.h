@@ -15,6 +15,8 @@
 
 namespace hearth::vulkan {
 
+enum class ScratchSlot { matmul = 0, rope_table = 1 };
+
 class VulkanContext {
 public:
     // Picks a device with select_device() and HEARTH_DEVICE. Throws Error(unsupported)
@@ -42,11 +44,11 @@ public:
     // recorded, so it lands in command order without a submission (the ring is reused
     // once the stream has submitted and waited).
     void record_upload(const Region& dst, size_t offset, const void* src, size_t bytes);
-    // Device memory an op's intermediate lives in between two of its dispatches (the
-    // quantized activations of a matmul). One buffer shared by all ops: recorded steps are
-    // separated by barriers, so each op may overwrite what the previous one left. It only
-    // grows (after a flush, since recorded work may still use the old one).
-    Region scratch(size_t bytes);
+    // Device memory an op's intermediate lives in between its steps (a matmul's quantized
+    // activations, RoPE's cos/sin table). One buffer per slot shared by all ops: recorded
+    // steps are separated by barriers, so each op may overwrite what the previous one
+    // left. A slot only grows (after a flush, since recorded work may still use the old one).
+    Region scratch(size_t bytes, ScratchSlot slot = ScratchSlot::matmul);
 
 private:
     Region staging(size_t bytes);
@@ -59,7 +61,7 @@ private:
     std::unique_ptr<DescriptorCache> descriptors_;
     std::unique_ptr<CommandStream> stream_;
     Allocation staging_;
-    Allocation scratch_;
+    Allocation scratch_[2];
     Allocation ring_;                       // record_upload's staging, host-visible
     std::vector<Allocation> ring_retired_;  // outgrown rings still read by recorded copies
     size_t ring_used_ = 0;

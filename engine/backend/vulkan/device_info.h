@@ -79,4 +79,12 @@ DeviceInfo query_device(const InstanceFunctions& vk, VkPhysicalDevice device, in
 // feature even where the device has one, so tests run every fallback variant on any device.
 bool portable_variants_forced();
 
+// Which shader variants an op gets (the exact ones reproduce the CPU's arithmetic).
+inline bool use_float64_variants(const DeviceInfo& info) {
+    return info.float64 && !portable_variants_forced();
+}
+inline bool use_exact_fma_variants(const DeviceInfo& info) {
+    return info.splits_fma && use_float64_variants(info);
+}
+
 }  // namespace hearth::vulkan

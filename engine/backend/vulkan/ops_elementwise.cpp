@@ -22,7 +22,8 @@ void run(VulkanContext& ctx, const char* shader, std::initializer_list<Region> b
 }  // namespace
 
 void silu_gate(VulkanContext& ctx, const Region& gate, const Region& up, int64_t n) {
-    run(ctx, "silu_gate", {gate, up}, n, 0, 0);
+    run(ctx, use_exact_fma_variants(ctx.info()) ? "silu_gate_f64fma" : "silu_gate", {gate, up}, n,
+        0, 0);
 }
 
 void gelu_gate(VulkanContext& ctx, const Region& gate, const Region& up, int64_t n) {

@@ -156,8 +156,7 @@ void matmul(VulkanContext& ctx, GgmlType type, const Region& w, size_t row_strid
     const uint32_t tiles =
         decode ? 1u : uint32_t((n_tokens + kQuantTokensPerGroup - 1) / kQuantTokensPerGroup);
     // Where the driver splits fma() (device_info.h), the exact-fma variant keeps the bits.
-    const DeviceInfo& info = ctx.info();
-    const bool f64_fma = info.splits_fma && info.float64 && !portable_variants_forced();
+    const bool f64_fma = use_exact_fma_variants(ctx.info());
     const std::string name =
         std::string(decode ? "matvec_" : "matmul_") + suffix + (f64_fma ? "_f64fma" : "");
     ctx.stream().dispatch(
