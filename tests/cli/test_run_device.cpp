@@ -25,7 +25,7 @@ class RunDevice : public QObject {
     static QStringList args(const char* device) {
         return {"run",      "-m",   "smollm2-135m-instruct",
                 "--device", device, "-p",
-                "Hi!",      "-n",   "8",
+                "Hi!",      "-n",   "32",
                 "--temp",   "0",    "--verbose"};
     }
 

@@ -10,7 +10,8 @@
 //   kv_store                                          bit-exact (integer F16 rounding)
 //   attention vs a double loop over the same cache    2e-4 absolute
 //   attention vs the CPU op (which rounds Q and the V sum to F16 like ggml): 1e-2, a check
-//   of the semantics (mask, window, GQA mapping, softcap), whose mistakes are O(0.1)
+//   of the semantics (mask, window, GQA mapping, softcap), whose mistakes are O(0.1); and
+//   bit-exact where attention_exact.comp runs (F16 cache, < 64 rows, no softcap, float64)
 #include <QTest>
 #include <cmath>
 
@@ -329,15 +330,28 @@ private slots:
         Allocation kb = vulkan_test::upload(*ctx, k_cache), vb = vulkan_test::upload(*ctx, v_cache);
         Allocation qb = vulkan_test::upload(*ctx, q);
         Allocation ob(ctx->memory(), q.size() * sizeof(float));
-        ops::attention(*ctx, type, p, qb.region(), tokens, kb.region(), vb.region(), ob.region());
-        const auto got = vulkan_test::download<float>(*ctx, ob, q.size());
-
-        VK_COMPARE_CLOSE(got, attention_reference(p, q, tokens, k_cells, v_cells), 2e-4, 0);
         std::vector<float> cpu_out(q.size());
         hearth::cpu::ThreadPool pool(1);
         hearth::cpu::attention(pool, p, {q.data(), tokens, int64_t(p.n_heads) * head_dim}, view,
                                {cpu_out.data(), tokens, int64_t(p.n_heads) * head_dim});
-        VK_COMPARE_CLOSE(got, cpu_out, 1e-2, 1e-2);
+        const auto reference = attention_reference(p, q, tokens, k_cells, v_cells);
+        for (bool portable : {false, true}) {
+            const PortableSwitch forced(portable);
+            ops::attention(*ctx, type, p, qb.region(), tokens, kb.region(), vb.region(),
+                           ob.region());
+            const auto got = vulkan_test::download<float>(*ctx, ob, q.size());
+            // attention_exact.comp: the CPU's decode path (F16 cache, < 64 rows, no softcap)
+            // to the bit, half accumulator and all; else attention.comp, F32 throughout.
+            const bool exact = !portable && ctx->info().float64 && type == GgmlType::F16 &&
+                               tokens < 64 && softcap == 0.0f &&
+                               hearth::cpu::active_simd_level() == hearth::cpu::SimdLevel::avx512;
+            if (exact) {
+                VK_COMPARE_CLOSE(got, cpu_out, 0, 0);
+            } else {
+                VK_COMPARE_CLOSE(got, reference, 2e-4, 0);
+                VK_COMPARE_CLOSE(got, cpu_out, 1e-2, 1e-2);
+            }
+        }
     }
 };
 

@@ -86,8 +86,9 @@ private slots:
         VK_REQUIRE_CONTEXT(ctx);
         size_t created = 0;
         for (const SpirvModule& m : spirv_modules()) {
-            // The *_f64* variants use doubles; only a device with float64 gets them.
-            if (std::string_view(m.name).find("_f64") != std::string_view::npos &&
+            // The *_f64* and *_exact* variants use doubles; only a device with float64 gets them.
+            const std::string_view name(m.name);
+            if ((name.find("_f64") != std::string_view::npos || name.find("_exact") != name.npos) &&
                 !ctx->info().float64)
                 continue;
             const Pipeline& p = ctx->pipeline(m.name);

@@ -8,6 +8,10 @@
 namespace hearth::vulkan::ops {
 
 namespace {
+// The CPU attention switches to its tiled kernel at this many query rows
+// (backend/cpu/ops_attention.h, kTiledMinRows).
+constexpr int64_t kCpuTiledMinRows = 64;
+
 const char* cache_suffix(GgmlType type) {
     if (type == GgmlType::F16) return "f16";
     if (type == GgmlType::F32) return "f32";
@@ -56,6 +60,15 @@ void attention(VulkanContext& ctx, GgmlType cache_type, const AttentionParams& p
            params.scale,
            params.softcap};
     const uint64_t groups = uint64_t(n_tokens) * uint64_t(params.n_heads);
+    // The CPU's decode path (fewer than kCpuTiledMinRows query rows, F16 cache, no softcap)
+    // is reproduced to the bit where the device has float64 (attention_exact.comp).
+    if (cache_type == GgmlType::F16 && n_tokens < kCpuTiledMinRows && params.softcap <= 0.0f &&
+        use_float64_variants(ctx.info())) {
+        ctx.stream().dispatch(ctx.pipeline("attention_exact_f16"), {q, k_cache, v_cache, out},
+                              &push, sizeof push,
+                              split_groups((groups + 7) / 8, 1, ctx.info().max_workgroup_count));
+        return;
+    }
     ctx.stream().dispatch(ctx.pipeline(std::string("attention_") + cache_suffix(cache_type)),
                           {q, k_cache, v_cache, out}, &push, sizeof push,
                           split_groups(groups, 1, ctx.info().max_workgroup_count));
