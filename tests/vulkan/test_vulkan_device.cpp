@@ -90,7 +90,7 @@ private slots:
         all.fp16_storage = all.fp16_arithmetic = all.int8_storage = all.int8_arithmetic = true;
         all.subgroup_size = 32;
         all.subgroup_arithmetic = all.subgroup_shuffle = true;
-        all.integer_dot_product = all.cooperative_matrix = true;
+        all.integer_dot_product = all.cooperative_matrix = all.float64 = true;
         const std::vector<FeatureUse> with = feature_use(all), without = feature_use(none);
         QCOMPARE(with.size(), without.size());
         std::string names;
@@ -107,7 +107,7 @@ private slots:
             }
         }
         for (const char* wanted : {"fp16 storage", "fp16 arithmetic", "8-bit storage", "subgroup",
-                                   "integer dot product", "cooperative matrix"}) {
+                                   "integer dot product", "cooperative matrix", "float64"}) {
             QVERIFY2(names.find(wanted) != std::string::npos, wanted);
         }
     }

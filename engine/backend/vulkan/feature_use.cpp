@@ -11,10 +11,11 @@ const char* yes_no(bool on) {
 }  // namespace
 
 std::vector<FeatureUse> feature_use(const DeviceInfo& info) {
-    // Today every shader is the portable variant (the fallback column of device_info.h):
-    // 32-bit storage and fp32 math, reductions through shared memory. That runs on any
-    // Vulkan 1.2 device and sums in one fixed order, so a device's results match the CPU
-    // backend's token for token; faster variants must keep that before they are chosen.
+    // The shaders use 32-bit storage and fp32/int32 math, reductions in one fixed order, so
+    // they run on any Vulkan 1.2 device. Float64 is the one optional feature chosen: with it
+    // the matmuls, RMSNorm, RoPE, SiLU and decode attention reproduce the CPU backend's
+    // arithmetic to the bit (device_info.h: use_float64_variants), so greedy output matches
+    // the CPU's token for token; faster variants must keep that before they are chosen.
     std::string subgroup = "no";
     if (info.subgroup_size > 0) {
         subgroup = "size " + std::to_string(info.subgroup_size);
@@ -36,6 +37,13 @@ std::vector<FeatureUse> feature_use(const DeviceInfo& info) {
          "dot products are plain 32-bit shader arithmetic"},
         {"cooperative matrix", yes_no(info.cooperative_matrix), false,
          "prefill multiplies in scalar tiles"},
+        {"float64", yes_no(info.float64), use_float64_variants(info),
+         use_float64_variants(info)
+             ? (std::string("exact variants: RMSNorm's double sum, the C library's expf in "
+                            "attention") +
+                (info.splits_fma ? ", fma built from doubles (the driver splits fma())" : ""))
+             : "fp32 only: RMSNorm, attention (and fma where the driver splits it) may differ "
+               "from the CPU backend in the last bits"},
     };
 }
 
