@@ -30,6 +30,16 @@ void ModelDownload::start() {
     // off half-written (ModelPuller keeps partial wheels to resume anyway).
     auto* job = new PullJob(entry_);
     connect(job, &PullJob::status, this, &ModelDownload::setStatus);
+    connect(job, &PullJob::progress, this, [this](qint64 done, qint64 total, double speed) {
+        const QLocale locale = QLocale::system();
+        QString line = tr("Downloaded %1 of %2")
+                           .arg(locale.formattedDataSize(done, 1, QLocale::DataSizeSIFormat),
+                                locale.formattedDataSize(total, 1, QLocale::DataSizeSIFormat));
+        if (speed > 0 && done < total)
+            line += QStringLiteral(" · ") + tr("%1/s").arg(locale.formattedDataSize(
+                                                qint64(speed), 1, QLocale::DataSizeSIFormat));
+        setStatus(line);
+    });
     connect(job, &PullJob::done, this,
             [this](bool ok, bool, const QString& error) { finish(ok, error); });
     job->start();

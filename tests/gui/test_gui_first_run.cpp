@@ -104,8 +104,14 @@ private Q_SLOTS:
 
             // With the package there, the same button installs, verifies and selects it.
             qputenv("HEARTH_PACKAGE_INDEX", packageIndex_.indexUrl().toUtf8());
+            packageIndex_.setPace(32768, 40);  // about a second: the progress line shows
             hearth::test::clickItem(w.window, download);
             QTRY_VERIFY(!download->isEnabled());
+            QTRY_VERIFY2(
+                QRegularExpression(QStringLiteral(R"(^Downloaded [\d.]+ [kM]B of [\d.]+ MB)"))
+                    .match(textOf(w, "downloadStatus"))
+                    .hasMatch(),
+                qPrintable(textOf(w, "downloadStatus")));
             QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelName(), QStringLiteral("stories"), 60000);
             QTRY_VERIFY(!firstRun->isVisible());
             QTRY_COMPARE_WITH_TIMEOUT(w.chat->modelState(), QStringLiteral("ready"), 30000);
