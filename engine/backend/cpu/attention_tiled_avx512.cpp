@@ -118,19 +118,41 @@ void scale_acc(float* acc, int dv_pad, float s) {
     }
 }
 
-// acc = fma(v, p, acc), v a tile row of dv floats (the tail masked to zero).
-void add_scaled(float* acc, const float* v, int dv, float p) {
-    const __m512 vp = _mm512_set1_ps(p);
-    int i = 0;
-    for (; i + kLanes <= dv; i += kLanes) {
-        _mm512_store_ps(acc + i,
-                        _mm512_fmadd_ps(_mm512_load_ps(v + i), vp, _mm512_load_ps(acc + i)));
+// Registers [r0, r0 + kRegs) of acc (16 floats each): acc = fma(v_c, p[c], acc) for the
+// cells c = 0 .. n_cells - 1 in order, v_c = v + c * dv_pad, the accumulators held in
+// registers across the cells (per element the same fma chain as one cell at a time). With
+// `tail` set, v's lanes past `tail` read as zero (the end of a row off the 16-lane grid).
+template <int kRegs>
+void add_scaled_cells_regs(float* acc, const float* v, int dv_pad, const float* p, int n_cells,
+                           int r0, int tail = kLanes) {
+    const auto mask = static_cast<__mmask16>((1u << tail) - 1);
+    __m512 a[kRegs];
+    for (int k = 0; k < kRegs; ++k)
+        a[k] = _mm512_load_ps(acc + (r0 + k) * kLanes);
+    for (int c = 0; c < n_cells; ++c) {
+        const __m512 vp = _mm512_set1_ps(p[c]);
+        const float* vc = v + size_t(c) * size_t(dv_pad) + size_t(r0) * kLanes;
+        for (int k = 0; k < kRegs; ++k) {
+            const __m512 vk = tail == kLanes ? _mm512_load_ps(vc + k * kLanes)
+                                             : _mm512_maskz_load_ps(mask, vc + k * kLanes);
+            a[k] = _mm512_fmadd_ps(vk, vp, a[k]);
+        }
     }
-    if (i < dv) {
-        const __mmask16 m = static_cast<__mmask16>((1u << (dv - i)) - 1);
-        _mm512_store_ps(
-            acc + i, _mm512_fmadd_ps(_mm512_maskz_load_ps(m, v + i), vp, _mm512_load_ps(acc + i)));
-    }
+    for (int k = 0; k < kRegs; ++k)
+        _mm512_store_ps(acc + (r0 + k) * kLanes, a[k]);
+}
+
+// acc = fma(v_c, p[c], acc) for the cells in order, v_c tile rows of dv floats.
+void add_scaled_cells(float* acc, const float* v, int dv, int dv_pad, const float* p, int n_cells) {
+    const int full = dv / kLanes;
+    int r = 0;
+    for (; r + 16 <= full; r += 16)
+        add_scaled_cells_regs<16>(acc, v, dv_pad, p, n_cells, r);
+    for (; r + 4 <= full; r += 4)
+        add_scaled_cells_regs<4>(acc, v, dv_pad, p, n_cells, r);
+    for (; r < full; ++r)
+        add_scaled_cells_regs<1>(acc, v, dv_pad, p, n_cells, r);
+    if (dv % kLanes) add_scaled_cells_regs<1>(acc, v, dv_pad, p, n_cells, r, dv % kLanes);
 }
 
 }  // namespace
@@ -214,9 +236,8 @@ void attention_tiled_block_avx512(const AttentionParams& params, const Rows& q,
                 }
                 maxs[row] = new_max;
                 sums[row] = float(double(sums[row]) + soft_max(dots, dots, kKvTile, new_max));
-                for (int c = lo; c <= hi; ++c) {
-                    add_scaled(acc, vt + size_t(c - tile) * size_t(dv_pad), dv, dots[c - tile]);
-                }
+                add_scaled_cells(acc, vt + size_t(lo - tile) * size_t(dv_pad), dv, dv_pad,
+                                 dots + (lo - tile), hi - lo + 1);
             }
         }
     }
