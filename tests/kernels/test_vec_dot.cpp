@@ -184,87 +184,90 @@ private slots:
         int checked = 0, kquants = 0;
         for (SimdLevel level : simd_levels_present()) {
             for (GgmlType t : weight_types()) {
-                const GemmKernel gemm = gemm_fn(level, t);
-                if (!gemm) continue;
-                const GgmlType at = vec_dot_type(t);
-                const bool tiled = gemm.tokens >= kTiledMinTokens && vec_dot_tiled_fn(level, t);
-                VecDotMultiFn multi = vec_dot_multi_fn(level, t);
-                if (tiled) multi = vec_dot_multi_tiled_fn(level, t);
-                const bool kquant = gemm.block_elements == 256;
-                QVERIFY(!kquant || (multi && gemm.tokens % kMultiTokens == 0));
-                for (int64_t blocks : {1, 3, 13}) {
-                    const int64_t n = gemm.block_elements * blocks;
-                    const size_t w_stride = row_size(t, n) + 6;  // padded, unaligned rows
-                    std::vector<uint8_t> w(w_stride * size_t(gemm.rows));
-                    for (int r = 0; r < gemm.rows; ++r) {
-                        const auto row = random_row(rng, t, n);
-                        std::copy(row.begin(), row.end(), w.begin() + r * w_stride);
-                    }
-                    const size_t a_stride =
-                        row_size(at, n) + 4;  // padded, aligned as the blocks need
-                    std::vector<uint8_t> acts(a_stride * size_t(gemm.tokens));
-                    for (int k = 0; k < gemm.tokens; ++k) {
-                        // Extreme rows too: constant activations stress the unsigned offsets
-                        // (-3 quantizes to -127 or -128 everywhere, 5 to +127).
-                        auto x = random_floats(rng, n);
-                        if (k == 1) std::fill(x.begin(), x.end(), -3.0f);
-                        if (k == 2) std::fill(x.begin(), x.end(), 5.0f);
-                        const auto a = activation_row(t, x);
-                        std::copy(a.begin(), a.end(), acts.begin() + k * a_stride);
-                    }
-                    std::vector<uint8_t> packed(size_t(blocks) * gemm.packed_block_bytes + 64);
-                    void* packed_at = aligned64(packed);
-                    gemm.pack(n, acts.data(), a_stride, packed_at);
-                    const uint8_t* tile_rows = w.data();
-                    size_t tile_stride = w_stride;
-                    std::vector<uint8_t> prepared;
-                    if (gemm.prepare) {
-                        tile_stride = size_t(blocks) * gemm.prepared_block_bytes;
-                        prepared.resize(tile_stride * size_t(gemm.rows) + 64);
-                        auto* at_ = static_cast<uint8_t*>(aligned64(prepared));
-                        gemm.prepare(n, w.data(), w_stride, gemm.rows, at_);
-                        tile_rows = at_;
-                    }
-                    const size_t out_stride = size_t(gemm.rows) + 3;
-                    std::vector<float> out(out_stride * size_t(gemm.tokens), -7.0f);
-                    gemm.tile(n, tile_rows, tile_stride, packed_at, out.data(), out_stride);
-                    std::vector<float> want(out_stride * size_t(gemm.tokens), -7.0f);
-                    for (int r = 0; r < gemm.rows; ++r) {
+                for (int64_t tokens : {kGemmTokens, kLaneTokens}) {
+                    const GemmKernel gemm = gemm_fn(level, t, tokens);
+                    if (!gemm || gemm.tokens != tokens) continue;  // each tile once
+                    const GgmlType at = vec_dot_type(t);
+                    const bool tiled = gemm.tokens >= kTiledMinTokens && vec_dot_tiled_fn(level, t);
+                    VecDotMultiFn multi = vec_dot_multi_fn(level, t);
+                    if (tiled) multi = vec_dot_multi_tiled_fn(level, t);
+                    const bool kquant = gemm.block_elements == 256;
+                    QVERIFY(!kquant || (multi && gemm.tokens % kMultiTokens == 0));
+                    for (int64_t blocks : {1, 3, 13}) {
+                        const int64_t n = gemm.block_elements * blocks;
+                        const size_t w_stride = row_size(t, n) + 6;  // padded, unaligned rows
+                        std::vector<uint8_t> w(w_stride * size_t(gemm.rows));
+                        for (int r = 0; r < gemm.rows; ++r) {
+                            const auto row = random_row(rng, t, n);
+                            std::copy(row.begin(), row.end(), w.begin() + r * w_stride);
+                        }
+                        const size_t a_stride =
+                            row_size(at, n) + 4;  // padded, aligned as the blocks need
+                        std::vector<uint8_t> acts(a_stride * size_t(gemm.tokens));
                         for (int k = 0; k < gemm.tokens; ++k) {
-                            if (kquant) {
-                                if (k % kMultiTokens == 0) {
-                                    multi(n, w.data() + r * w_stride, acts.data() + k * a_stride,
-                                          a_stride, want.data() + k * out_stride + r, out_stride);
+                            // Extreme rows too: constant activations stress the unsigned offsets
+                            // (-3 quantizes to -127 or -128 everywhere, 5 to +127).
+                            auto x = random_floats(rng, n);
+                            if (k == 1) std::fill(x.begin(), x.end(), -3.0f);
+                            if (k == 2) std::fill(x.begin(), x.end(), 5.0f);
+                            const auto a = activation_row(t, x);
+                            std::copy(a.begin(), a.end(), acts.begin() + k * a_stride);
+                        }
+                        std::vector<uint8_t> packed(size_t(blocks) * gemm.packed_block_bytes + 64);
+                        void* packed_at = aligned64(packed);
+                        gemm.pack(n, acts.data(), a_stride, packed_at);
+                        const uint8_t* tile_rows = w.data();
+                        size_t tile_stride = w_stride;
+                        std::vector<uint8_t> prepared;
+                        if (gemm.prepare) {
+                            tile_stride = size_t(blocks) * gemm.prepared_block_bytes;
+                            prepared.resize(tile_stride * size_t(gemm.rows) + 64);
+                            auto* at_ = static_cast<uint8_t*>(aligned64(prepared));
+                            gemm.prepare(n, w.data(), w_stride, gemm.rows, at_);
+                            tile_rows = at_;
+                        }
+                        const size_t out_stride = size_t(gemm.rows) + 3;
+                        std::vector<float> out(out_stride * size_t(gemm.tokens), -7.0f);
+                        gemm.tile(n, tile_rows, tile_stride, packed_at, out.data(), out_stride);
+                        std::vector<float> want(out_stride * size_t(gemm.tokens), -7.0f);
+                        for (int r = 0; r < gemm.rows; ++r) {
+                            for (int k = 0; k < gemm.tokens; ++k) {
+                                if (kquant) {
+                                    if (k % kMultiTokens == 0) {
+                                        multi(n, w.data() + r * w_stride,
+                                              acts.data() + k * a_stride, a_stride,
+                                              want.data() + k * out_stride + r, out_stride);
+                                    }
+                                } else {
+                                    want[k * out_stride + r] = vec_dot_fn(level, t)(
+                                        n, w.data() + r * w_stride, acts.data() + k * a_stride);
                                 }
-                            } else {
-                                want[k * out_stride + r] = vec_dot_fn(level, t)(
-                                    n, w.data() + r * w_stride, acts.data() + k * a_stride);
                             }
                         }
-                    }
-                    for (int k = 0; k < gemm.tokens; ++k) {
-                        for (int r = 0; r < gemm.rows; ++r) {
-                            const float got = out[k * out_stride + r];
-                            const float ref = want[k * out_stride + r];
-                            QVERIFY2(std::memcmp(&got, &ref, sizeof got) == 0,
-                                     qPrintable(QString("%1 n=%2 row %3 token %4: %5 vs %6")
-                                                    .arg(type_name(t))
-                                                    .arg(n)
-                                                    .arg(r)
-                                                    .arg(k)
-                                                    .arg(double(got), 0, 'g', 9)
-                                                    .arg(double(ref), 0, 'g', 9)));
+                        for (int k = 0; k < gemm.tokens; ++k) {
+                            for (int r = 0; r < gemm.rows; ++r) {
+                                const float got = out[k * out_stride + r];
+                                const float ref = want[k * out_stride + r];
+                                QVERIFY2(std::memcmp(&got, &ref, sizeof got) == 0,
+                                         qPrintable(QString("%1 n=%2 row %3 token %4: %5 vs %6")
+                                                        .arg(type_name(t))
+                                                        .arg(n)
+                                                        .arg(r)
+                                                        .arg(k)
+                                                        .arg(double(got), 0, 'g', 9)
+                                                        .arg(double(ref), 0, 'g', 9)));
+                            }
+                            QCOMPARE(out[k * out_stride + gemm.rows], -7.0f);  // stride respected
                         }
-                        QCOMPARE(out[k * out_stride + gemm.rows], -7.0f);  // stride respected
+                        ++checked;
+                        kquants += kquant;
                     }
-                    ++checked;
-                    kquants += kquant;
                 }
             }
         }
         if (detected_simd_level() == SimdLevel::avx512) {
-            QVERIFY(checked >= 7 * 3);
-            QCOMPARE(kquants, 2 * 3);  // Q4_K and Q6_K
+            QVERIFY(checked >= 12 * 3);  // 4 x 4 tiles of 5 types, token-per-lane of 7
+            QCOMPARE(kquants, 2 * 3);    // Q4_K and Q6_K
         }
     }
 

@@ -69,10 +69,14 @@ VecDotRowsFn vec_dot_rows_fn(SimdLevel level, GgmlType weight_type) {
     return level == SimdLevel::avx512 ? avx512_vec_dot_rows(weight_type) : nullptr;
 }
 
-GemmKernel gemm_fn(SimdLevel level, GgmlType weight_type) {
+GemmKernel gemm_fn(SimdLevel level, GgmlType weight_type, int64_t n_tokens) {
     if (level != SimdLevel::avx512) return {};
-    const GemmKernel k = avx512_gemm(weight_type);
-    return k ? k : avx512_gemm_kquant(weight_type);
+    // Widest first: the token-per-lane tiles need 16 tokens, the 4 x 4 tiles 4.
+    for (const GemmKernel& k : {avx512_gemm_lanes(weight_type), avx512_gemm_kquant(weight_type),
+                                avx512_gemm(weight_type)}) {
+        if (k && k.tokens <= n_tokens) return k;
+    }
+    return {};
 }
 
 VecDotFn vec_dot_tiled_fn(SimdLevel level, GgmlType weight_type) {

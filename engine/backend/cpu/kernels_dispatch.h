@@ -42,6 +42,10 @@ using VecDotRowsFn = void (*)(int64_t n, const void* weight_row, size_t row_stri
 constexpr int kGemmRows = 4;
 constexpr int kGemmTokens = 4;
 constexpr size_t kGemmPackedBlockBytes = 288;
+constexpr int kLaneRows = 2;
+constexpr int kLaneTokens = 16;
+constexpr size_t kLanePackedBlockBytes = 640;
+constexpr size_t kLanePreparedBlockBytes = 72;
 constexpr int kKGemmRows = 4;
 constexpr int kKGemmTokens = 16;
 constexpr size_t kKGemmPackedBlockBytes = 4416;
@@ -69,8 +73,9 @@ VecDotFn avx2_vec_dot(GgmlType weight_type);
 VecDotFn avx512_vec_dot(GgmlType weight_type);
 VecDotMultiFn avx512_vec_dot_multi(GgmlType weight_type);
 VecDotRowsFn avx512_vec_dot_rows(GgmlType weight_type);
-GemmKernel avx512_gemm(GgmlType weight_type);
+GemmKernel avx512_gemm(GgmlType weight_type);  // 4 x 4 register tiles (gemm_avx512.cpp)
 GemmKernel avx512_gemm_kquant(GgmlType weight_type);
+GemmKernel avx512_gemm_lanes(GgmlType weight_type);  // a token per lane (gemm_lanes_avx512.cpp)
 QuantizeFn scalar_activation_quantizer(GgmlType act_type);
 QuantizeFn avx2_activation_quantizer(GgmlType act_type);
 QuantizeFn avx512_activation_quantizer(GgmlType act_type);
@@ -96,8 +101,9 @@ VecDotMultiFn vec_dot_multi_fn(SimdLevel level, GgmlType weight_type);
 // nullptr where no multi-row kernel exists at or below `level` (use vec_dot_fn per row).
 VecDotRowsFn vec_dot_rows_fn(SimdLevel level, GgmlType weight_type);
 
-// Empty where no GEMM tile exists at or below `level` (matmul uses the kernels above).
-GemmKernel gemm_fn(SimdLevel level, GgmlType weight_type);
+// The widest GEMM tile at or below `level` for a matmul of n_tokens tokens (its tokens <=
+// n_tokens); empty where none applies (matmul then uses the kernels above).
+GemmKernel gemm_fn(SimdLevel level, GgmlType weight_type, int64_t n_tokens);
 
 // Block geometry for the types this backend knows (elements, bytes); {0, 0} otherwise.
 struct BlockShape {

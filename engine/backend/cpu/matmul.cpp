@@ -64,8 +64,7 @@ void matmul(ThreadPool& pool, const WeightView& w, const float* x, int64_t n_tok
             rows_kernel = nullptr;
         }
     }
-    GemmKernel gemm = gemm_fn(level, w.type);
-    if (n_tokens < gemm.tokens) gemm = GemmKernel{};
+    const GemmKernel gemm = gemm_fn(level, w.type, n_tokens);
     const int64_t unit_tokens = gemm ? gemm.tokens : kGemmTokens;
     const int64_t n_groups = gemm ? n_tokens / gemm.tokens : 0;
     const int64_t cols = w.cols;
