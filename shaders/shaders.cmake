@@ -62,6 +62,7 @@ set(HEARTH_SHADER_VARIANTS
   attention_f16:attention.comp:KV_F16
   attention_f32:attention.comp:KV_F32
   attention_exact_f16:attention_exact.comp:FMA_VIA_F64
+  attention_exact_tiled_f16:attention_exact.comp:FMA_VIA_F64:TILED
   kv_store_f16:kv_store.comp:KV_F16
   kv_store_f32:kv_store.comp:KV_F32
   silu_gate:activation.comp:SILU_GATE

@@ -49,6 +49,7 @@ void compareOnBothBackends(const std::string& path, const std::string& prompt_te
     std::vector<int32_t> prompt = model->tokenizer().encode(prompt_text, false, false);
     if (model->tokenizer().add_bos()) prompt.insert(prompt.begin(), model->tokenizer().bos());
     QVERIFY(prompt.size() >= 3);
+    qInfo("%zu prompt tokens", prompt.size());
 
     cpu::CpuBackend cpu(2);
     std::unique_ptr<vulkan::VulkanBackend> gpu;
@@ -93,10 +94,24 @@ private slots:
     // SmolLM2 (Q4_1 matmuls, whose activations are quantized to int8: a last-bit difference
     // upstream can flip a rounding step, so token equality needs every op exact). Where the
     // shaders reproduce the CPU's arithmetic (the CPU kernels at the AVX-512 level whose
-    // order they follow, a device with float64, a prompt under the CPU attention's tiled
-    // threshold of 64 rows) the logits must be the CPU's to the bit; the 32 greedy tokens
-    // must be the CPU's in any case.
+    // order they follow, a device with float64) the logits must be the CPU's to the bit,
+    // for a prompt under and one over the CPU attention's tiled threshold of 64 rows; the 32
+    // greedy tokens must be the CPU's in any case.
+    void smollm2_data() {
+        QTest::addColumn<QString>("prompt");
+        QTest::newRow("short") << QStringLiteral(
+            "<|im_start|>user\nWrite a short story about a fox.<|im_end|>\n"
+            "<|im_start|>assistant\n");
+        // Over 64 tokens: the prefill takes the CPU attention's tiled kernel.
+        QTest::newRow("long") << QStringLiteral(
+            "<|im_start|>system\nYou are a careful assistant. Answer in plain words, keep "
+            "every sentence short, and say so when you are not sure of a fact.<|im_end|>\n"
+            "<|im_start|>user\nMy garden has tomatoes, beans and a small apple tree. The "
+            "leaves of the tomatoes turn yellow from the bottom up. What could cause that, "
+            "and what should I check first?<|im_end|>\n<|im_start|>assistant\n");
+    }
     void smollm2() {
+        QFETCH(QString, prompt);
         const QString dir = qEnvironmentVariable("HEARTH_TEST_MODELS_DIR", HEARTH_MODELS_DIR);
         const QString path = dir + "/smollm2-135m-instruct-q4_1.gguf";
         if (!QFile::exists(path)) {
@@ -107,10 +122,7 @@ private slots:
         const bool exact =
             ctx->info().float64 && cpu::active_simd_level() == cpu::SimdLevel::avx512;
         ctx.reset();
-        compareOnBothBackends(path.toStdString(),
-                              "<|im_start|>user\nWrite a short story about a fox.<|im_end|>\n"
-                              "<|im_start|>assistant\n",
-                              true, exact);
+        compareOnBothBackends(path.toStdString(), prompt.toStdString(), true, exact);
     }
     void stories260k() {
         compareOnBothBackends(std::string(HEARTH_TEST_DATA_DIR) + "/models/stories260K.gguf",

@@ -11,7 +11,7 @@
 //   attention vs a double loop over the same cache    2e-4 absolute
 //   attention vs the CPU op (which rounds Q and the V sum to F16 like ggml): 1e-2, a check
 //   of the semantics (mask, window, GQA mapping, softcap), whose mistakes are O(0.1); and
-//   bit-exact where attention_exact.comp runs (F16 cache, < 64 rows, no softcap, float64)
+//   bit-exact where attention_exact.comp runs (F16 cache, no softcap, float64)
 #include <QTest>
 #include <cmath>
 
@@ -290,6 +290,9 @@ private slots:
         QTest::newRow("prefill-17-at-60") << 17 << 60 << 64 << 0 << 0.0f << int(GgmlType::F16);
         QTest::newRow("head-dim-256") << 3 << 5 << 256 << 0 << 0.0f << int(GgmlType::F16);
         QTest::newRow("window-8") << 17 << 20 << 64 << 8 << 0.0f << int(GgmlType::F16);
+        // 64+ rows: the CPU's tiled kernel (tiles of 64 cells, a partial first and last).
+        QTest::newRow("prefill-70-at-30") << 70 << 30 << 64 << 0 << 0.0f << int(GgmlType::F16);
+        QTest::newRow("prefill-64-window-40") << 64 << 3 << 64 << 40 << 0.0f << int(GgmlType::F16);
         QTest::newRow("softcap-f32") << 3 << 70 << 32 << 0 << 5.0f << int(GgmlType::F32);
     }
 
@@ -340,10 +343,11 @@ private slots:
             ops::attention(*ctx, type, p, qb.region(), tokens, kb.region(), vb.region(),
                            ob.region());
             const auto got = vulkan_test::download<float>(*ctx, ob, q.size());
-            // attention_exact.comp: the CPU's decode path (F16 cache, < 64 rows, no softcap)
-            // to the bit, half accumulator and all; else attention.comp, F32 throughout.
+            // attention_exact.comp: the CPU's decode path (< 64 rows, half accumulator and
+            // all) or its tiled kernel, to the bit (F16 cache, no softcap); else
+            // attention.comp, F32 throughout.
             const bool exact = !portable && ctx->info().float64 && type == GgmlType::F16 &&
-                               tokens < 64 && softcap == 0.0f &&
+                               softcap == 0.0f &&
                                hearth::cpu::active_simd_level() == hearth::cpu::SimdLevel::avx512;
             if (exact) {
                 VK_COMPARE_CLOSE(got, cpu_out, 0, 0);

@@ -60,12 +60,13 @@ void attention(VulkanContext& ctx, GgmlType cache_type, const AttentionParams& p
            params.scale,
            params.softcap};
     const uint64_t groups = uint64_t(n_tokens) * uint64_t(params.n_heads);
-    // The CPU's decode path (fewer than kCpuTiledMinRows query rows, F16 cache, no softcap)
-    // is reproduced to the bit where the device has float64 (attention_exact.comp).
-    if (cache_type == GgmlType::F16 && n_tokens < kCpuTiledMinRows && params.softcap <= 0.0f &&
-        use_float64_variants(ctx.info())) {
-        ctx.stream().dispatch(ctx.pipeline("attention_exact_f16"), {q, k_cache, v_cache, out},
-                              &push, sizeof push,
+    // The CPU's arithmetic (an F16 cache, no softcap) is reproduced to the bit where the
+    // device has float64 (attention_exact.comp): its decode path below kCpuTiledMinRows
+    // query rows, its tiled prefill kernel from there on.
+    if (cache_type == GgmlType::F16 && params.softcap <= 0.0f && use_float64_variants(ctx.info())) {
+        const char* shader =
+            n_tokens < kCpuTiledMinRows ? "attention_exact_f16" : "attention_exact_tiled_f16";
+        ctx.stream().dispatch(ctx.pipeline(shader), {q, k_cache, v_cache, out}, &push, sizeof push,
                               split_groups((groups + 7) / 8, 1, ctx.info().max_workgroup_count));
         return;
     }
