@@ -41,15 +41,33 @@ layout(push_constant) uniform Params {
 
 #include "fma_exact.glsl"
 
-// The int8 lanes of a packed word, sign-extended.
+// dot4(a, b): the sum of the products of the four signed bytes of a and b. Weights and
+// activations are both packed that way (weight values fit in int8 in every format), so
+// INT_DOT devices do it in one OpSDot (SPV_KHR_integer_dot_product, through
+// GL_EXT_spirv_intrinsics since Debian 12's glslang lacks GL_EXT_integer_dot_product),
+// others unpack the bytes. Integer results are exact either way.
+#if defined(INT_DOT)
+#extension GL_EXT_spirv_intrinsics : require
+spirv_instruction(extensions = ["SPV_KHR_integer_dot_product"], capabilities = [6019, 6018],
+                  id = 4450)  // OpSDot; DotProduct, DotProductInput4x8BitPacked
+int sdot_packed(uint a, uint b, spirv_literal int packed_vector_format);
+int dot4(uint a, uint b) { return sdot_packed(a, b, 0); }  // 0: PackedVectorFormat4x8Bit
+#else
 ivec4 s8x4(uint w) {
     return ivec4(bitfieldExtract(int(w), 0, 8), bitfieldExtract(int(w), 8, 8),
                  bitfieldExtract(int(w), 16, 8), bitfieldExtract(int(w), 24, 8));
 }
-ivec4 u8x4(uint w) { return ivec4((uvec4(w) >> uvec4(0u, 8u, 16u, 24u)) & 0xFFu); }
-int dot4(ivec4 a, ivec4 b) {
-    const ivec4 m = a * b;
+int dot4(uint a, uint b) {
+    const ivec4 m = s8x4(a) * s8x4(b);
     return (m.x + m.y) + (m.z + m.w);
+}
+#endif
+
+// Per byte: v - bias for bytes v, bias < 128 (no borrow crosses a byte).
+uint sub_bytes(uint v, uint bias) { return ((v | 0x80808080u) - bias) ^ 0x80808080u; }
+// Bits 0..3 of x to bit 0 of bytes 0..3.
+uint spread4(uint x) {
+    return (x & 1u) | ((x & 2u) << 7) | ((x & 4u) << 14) | ((x & 8u) << 21);
 }
 
 // hsum_ps of eight float lanes (backend/cpu/dot_x86_common.h).
@@ -83,8 +101,9 @@ const uint BLOCK_BYTES = 34u;
 // 2-aligned formats load the words that cover the block at either alignment.
 const uint SPAN = BLOCK_BYTES % 4u == 0u ? BLOCK_BYTES / 4u : (BLOCK_BYTES + 5u) / 4u;
 
-// Element values q[j] (offset already applied for the _0 formats), scale d and min m.
-void load_block(uint addr, out ivec4 q[8], out float d, out float m) {
+// Element values as packed signed bytes, q[l] = elements 4l..4l+3 (offset already applied
+// for the _0 formats), scale d and min m.
+void load_block(uint addr, out uint q[8], out float d, out float m) {
     const uint base = addr >> 2;
     const bool odd = (addr & 2u) != 0u;
     uint w[SPAN];
@@ -101,7 +120,7 @@ void load_block(uint addr, out ivec4 q[8], out float d, out float m) {
     d = unpackHalf2x16(header).x;
     m = unpackHalf2x16(header).y;
 #if defined(TYPE_Q8_0)
-    [[unroll]] for (uint i = 0u; i < 8u; ++i) q[i] = s8x4(WORD_AT(2u + 4u * i));
+    [[unroll]] for (uint i = 0u; i < 8u; ++i) q[i] = WORD_AT(2u + 4u * i);
 #else
 #if defined(TYPE_Q4_0)
     const uint QS = 2u;
@@ -116,18 +135,18 @@ void load_block(uint addr, out ivec4 q[8], out float d, out float m) {
 #endif
     [[unroll]] for (uint i = 0u; i < 4u; ++i) {
         const uint packed = WORD_AT(QS + 4u * i);
-        ivec4 lo = u8x4(packed & 0x0F0F0F0Fu), hi = u8x4((packed >> 4) & 0x0F0F0F0Fu);
+        uint lo = packed & 0x0F0F0F0Fu, hi = (packed >> 4) & 0x0F0F0F0Fu;
 #if defined(TYPE_Q5_0) || defined(TYPE_Q5_1)
         // Bit j of qh is the fifth bit of element j (elements 4i.. low, 16+4i.. high).
-        lo |= ivec4((uvec4(qh) >> (uvec4(0u, 1u, 2u, 3u) + 4u * i)) & 1u) << 4;
-        hi |= ivec4((uvec4(qh) >> (uvec4(16u, 17u, 18u, 19u) + 4u * i)) & 1u) << 4;
+        lo |= spread4((qh >> (4u * i)) & 0xFu) << 4;
+        hi |= spread4((qh >> (16u + 4u * i)) & 0xFu) << 4;
 #endif
 #if defined(TYPE_Q4_0)
-        lo -= 8;
-        hi -= 8;
+        lo = sub_bytes(lo, 0x08080808u);
+        hi = sub_bytes(hi, 0x08080808u);
 #elif defined(TYPE_Q5_0)
-        lo -= 16;
-        hi -= 16;
+        lo = sub_bytes(lo, 0x10101010u);
+        hi = sub_bytes(hi, 0x10101010u);
 #endif
         q[i] = lo;
         q[4u + i] = hi;
@@ -150,7 +169,7 @@ void main() {
     }
     const uint n_blocks = p.k / QK;
     for (uint i = 0u; i < n_blocks; ++i) {
-        ivec4 q[8];
+        uint q[8];
         float d, m;
         load_block(row * p.row_stride + i * BLOCK_BYTES, q, d, m);
         [[unroll]] for (uint t = 0u; t < TOKENS; ++t) {
@@ -159,7 +178,7 @@ void main() {
             const vec2 ds = unpackHalf2x16(aq[a]);
             precise float scale = d * ds.x;
             [[unroll]] for (uint l = 0u; l < 8u; ++l) {
-                acc[t][l] = fma_rn(float(dot4(q[l], s8x4(aq[a + 1u + l]))), scale, acc[t][l]);
+                acc[t][l] = fma_rn(float(dot4(q[l], aq[a + 1u + l])), scale, acc[t][l]);
             }
 #if defined(TYPE_Q4_1) || defined(TYPE_Q5_1)
             mins[t] = fma_rn(m, ds.y, mins[t]);

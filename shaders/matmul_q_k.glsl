@@ -54,21 +54,21 @@ void main() {
                 sc = (scale_byte(sw, sb + 4u) & 0xFu) | ((scale_byte(sw, sb - 4u) >> 6) << 4);
                 mn = (scale_byte(sw, sb + 4u) >> 4) | ((scale_byte(sw, sb) >> 6) << 4);
             }
-            ivec4 q[8];
+            uint q[8];  // values 0..31: packed signed bytes as they are
             const uint shift = 4u * (sb & 1u);
             [[unroll]] for (uint j = 0u; j < 8u; ++j) {
                 uint v = (wq[b + QS + 8u * (sb >> 1) + j] >> shift) & 0x0F0F0F0Fu;
 #if defined(TYPE_Q5_K)
                 v |= ((wq[b + QH + j] >> sb) & 0x01010101u) << 4;
 #endif
-                q[j] = u8x4(v);
+                q[j] = v;
             }
             [[unroll]] for (uint t = 0u; t < TOKENS; ++t) {
                 if (t >= nt) break;
                 const uint a = (t0 + t) * p.act_words + i * ACT_WORDS;
                 int s = 0;
                 [[unroll]] for (uint j = 0u; j < 8u; ++j) {
-                    s += dot4(q[j], s8x4(aq[a + 1u + 8u * sb + j]));
+                    s += dot4(q[j], aq[a + 1u + 8u * sb + j]);
                 }
                 isum[t] += int(sc) * s;
                 mins[t] += int(mn) * bsum_pair(a, sb);
@@ -160,17 +160,17 @@ void main() {
             LOAD_WORDS(ql, 16, 16u * h)
             LOAD_WORDS(qh, 8, 32u + 8u * h)
             [[unroll]] for (uint c = 0u; c < 4u; ++c) {
-                ivec4 q[8];
+                uint q[8];  // values 0..63 as packed bytes; the -32 is in isum's start
                 [[unroll]] for (uint l = 0u; l < 8u; ++l) {
                     const uint low = (ql[8u * (c & 1u) + l] >> (4u * (c >> 1))) & 0x0F0F0F0Fu;
-                    q[l] = u8x4(low | (((qh[l] >> (2u * c)) & 0x03030303u) << 4));
+                    q[l] = low | (((qh[l] >> (2u * c)) & 0x03030303u) << 4);
                 }
                 const int s_lo = sc[8u * h + 2u * c], s_hi = sc[8u * h + 2u * c + 1u];
                 [[unroll]] for (uint t = 0u; t < TOKENS; ++t) {
                     if (t >= nt) break;
                     const uint a = (t0 + t) * p.act_words + i * ACT_WORDS + 1u + 32u * h + 8u * c;
                     [[unroll]] for (uint l = 0u; l < 8u; ++l) {
-                        isum[t][l] += (l < 4u ? s_lo : s_hi) * dot4(q[l], s8x4(aq[a + l]));
+                        isum[t][l] += (l < 4u ? s_lo : s_hi) * dot4(q[l], aq[a + l]);
                     }
                 }
             }

@@ -10,38 +10,6 @@ set(HEARTH_SHADER_VARIANTS
   matmul_f32:matmul.comp:TYPE_F32
   matmul_f16:matmul.comp:TYPE_F16
   matmul_bf16:matmul.comp:TYPE_BF16
-  matmul_q4_0:matmul_q.comp:TYPE_Q4_0:TOKENS=4
-  matmul_q4_1:matmul_q.comp:TYPE_Q4_1:TOKENS=4
-  matmul_q5_0:matmul_q.comp:TYPE_Q5_0:TOKENS=4
-  matmul_q5_1:matmul_q.comp:TYPE_Q5_1:TOKENS=4
-  matmul_q8_0:matmul_q.comp:TYPE_Q8_0:TOKENS=4
-  matmul_q4_k:matmul_q.comp:TYPE_Q4_K:TOKENS=4
-  matmul_q5_k:matmul_q.comp:TYPE_Q5_K:TOKENS=4
-  matmul_q6_k:matmul_q.comp:TYPE_Q6_K:TOKENS=4
-  matvec_q4_0:matmul_q.comp:TYPE_Q4_0:TOKENS=1
-  matvec_q4_1:matmul_q.comp:TYPE_Q4_1:TOKENS=1
-  matvec_q5_0:matmul_q.comp:TYPE_Q5_0:TOKENS=1
-  matvec_q5_1:matmul_q.comp:TYPE_Q5_1:TOKENS=1
-  matvec_q8_0:matmul_q.comp:TYPE_Q8_0:TOKENS=1
-  matvec_q4_k:matmul_q.comp:TYPE_Q4_K:TOKENS=1
-  matvec_q5_k:matmul_q.comp:TYPE_Q5_K:TOKENS=1
-  matvec_q6_k:matmul_q.comp:TYPE_Q6_K:TOKENS=1
-  matmul_q4_0_f64fma:matmul_q.comp:TYPE_Q4_0:TOKENS=4:FMA_VIA_F64
-  matmul_q4_1_f64fma:matmul_q.comp:TYPE_Q4_1:TOKENS=4:FMA_VIA_F64
-  matmul_q5_0_f64fma:matmul_q.comp:TYPE_Q5_0:TOKENS=4:FMA_VIA_F64
-  matmul_q5_1_f64fma:matmul_q.comp:TYPE_Q5_1:TOKENS=4:FMA_VIA_F64
-  matmul_q8_0_f64fma:matmul_q.comp:TYPE_Q8_0:TOKENS=4:FMA_VIA_F64
-  matmul_q4_k_f64fma:matmul_q.comp:TYPE_Q4_K:TOKENS=4:FMA_VIA_F64
-  matmul_q5_k_f64fma:matmul_q.comp:TYPE_Q5_K:TOKENS=4:FMA_VIA_F64
-  matmul_q6_k_f64fma:matmul_q.comp:TYPE_Q6_K:TOKENS=4:FMA_VIA_F64
-  matvec_q4_0_f64fma:matmul_q.comp:TYPE_Q4_0:TOKENS=1:FMA_VIA_F64
-  matvec_q4_1_f64fma:matmul_q.comp:TYPE_Q4_1:TOKENS=1:FMA_VIA_F64
-  matvec_q5_0_f64fma:matmul_q.comp:TYPE_Q5_0:TOKENS=1:FMA_VIA_F64
-  matvec_q5_1_f64fma:matmul_q.comp:TYPE_Q5_1:TOKENS=1:FMA_VIA_F64
-  matvec_q8_0_f64fma:matmul_q.comp:TYPE_Q8_0:TOKENS=1:FMA_VIA_F64
-  matvec_q4_k_f64fma:matmul_q.comp:TYPE_Q4_K:TOKENS=1:FMA_VIA_F64
-  matvec_q5_k_f64fma:matmul_q.comp:TYPE_Q5_K:TOKENS=1:FMA_VIA_F64
-  matvec_q6_k_f64fma:matmul_q.comp:TYPE_Q6_K:TOKENS=1:FMA_VIA_F64
   quantize_q8_1:quantize_act.comp:ACT_Q8_1
   quantize_q8_k:quantize_act.comp:ACT_Q8_K
   get_rows_f32:get_rows.comp:TYPE_F32
@@ -74,6 +42,30 @@ set(HEARTH_SHADER_VARIANTS
   scale:elementwise.comp:OP_SCALE
   softcap:elementwise.comp:OP_SOFTCAP
 )
+
+# Quantized matmuls (matmul_q.comp): matvec_* (1 token per invocation) and matmul_* (4), each
+# plain, with an exactly rounded fma from doubles (_f64fma) and/or integer dot products
+# (_idot); backend/vulkan/ops_matmul.cpp picks by the device's features.
+foreach(type q4_0 q4_1 q5_0 q5_1 q8_0 q4_k q5_k q6_k)
+  string(TOUPPER ${type} type_upper)
+  foreach(kind_tokens matvec:1 matmul:4)
+    string(REPLACE ":" ";" kt ${kind_tokens})
+    list(GET kt 0 kind)
+    list(GET kt 1 tokens)
+    foreach(fma "" _f64fma)
+      foreach(idot "" _idot)
+        set(variant ${kind}_${type}${fma}${idot}:matmul_q.comp:TYPE_${type_upper}:TOKENS=${tokens})
+        if(fma)
+          string(APPEND variant :FMA_VIA_F64)
+        endif()
+        if(idot)
+          string(APPEND variant :INT_DOT)
+        endif()
+        list(APPEND HEARTH_SHADER_VARIANTS ${variant})
+      endforeach()
+    endforeach()
+  endforeach()
+endforeach()
 
 set(shader_dir ${CMAKE_CURRENT_LIST_DIR})
 set(spv_dir ${CMAKE_BINARY_DIR}/shaders)

@@ -116,32 +116,36 @@ private slots:
         }
     }
 
-    // Each type twice: the variant the device gets, and the portable one (no optional
-    // feature: the driver's own fma) forced with HEARTH_VULKAN_PORTABLE.
+    // Each type in the variant the device gets, without integer dot products (the plain
+    // integer code) and with no optional feature at all (the driver's own fma), the last
+    // two forced with HEARTH_VULKAN_PORTABLE.
     void quantizedMatchesCpuMatmul_data() {
         QTest::addColumn<GgmlType>("type");
-        QTest::addColumn<bool>("portable");
-        for (bool portable : {false, true}) {
+        QTest::addColumn<QByteArray>("portable");
+        for (const char* portable : {"0", "int-dot", "1"}) {
             for (GgmlType t : kQuantTypes) {
+                const QByteArray label = portable[0] == '0'   ? QByteArray("device")
+                                         : portable[0] == '1' ? QByteArray("portable")
+                                                              : QByteArray("no ") + portable;
                 const std::string name =
-                    std::string(hearth::gguf::ggml_type_name(t)) + (portable ? " portable" : "");
-                QTest::newRow(name.c_str()) << t << portable;
+                    std::string(hearth::gguf::ggml_type_name(t)) + " " + label.toStdString();
+                QTest::newRow(name.c_str()) << t << QByteArray(portable);
             }
         }
     }
 
     void quantizedMatchesCpuMatmul() {
         QFETCH(GgmlType, type);
-        QFETCH(bool, portable);
+        QFETCH(QByteArray, portable);
         VK_REQUIRE_CONTEXT(ctx);
         QVERIFY(ops::weight_type_supported(type));
-        qputenv("HEARTH_VULKAN_PORTABLE", portable ? "1" : "0");
+        qputenv("HEARTH_VULKAN_PORTABLE", portable);
         struct Unset {
             ~Unset() { qunsetenv("HEARTH_VULKAN_PORTABLE"); }
         } unset;
         // Bit-exact where the device's fma is fused or emulated exactly (device_info.h).
         const DeviceInfo& info = ctx->info();
-        const bool exact_fma = !info.splits_fma || (info.float64 && !portable);
+        const bool exact_fma = !info.splits_fma || use_exact_fma_variants(info);
         const bool exact =
             exact_fma && hearth::cpu::active_simd_level() == hearth::cpu::SimdLevel::avx512;
         const int64_t k = is_k_quant(type) ? 256 * 3 : 32 * 13;

@@ -40,6 +40,7 @@ private slots:
                                  "matvec_q4_1",
                                  "matvec_q6_k",
                                  "matvec_q8_0_f64fma",
+                                 "matmul_q4_k_f64fma_idot",
                                  "quantize_q8_1",
                                  "quantize_q8_k"}) {
             QVERIFY2(find_spirv_module(name) != nullptr, name);
@@ -86,10 +87,14 @@ private slots:
         VK_REQUIRE_CONTEXT(ctx);
         size_t created = 0;
         for (const SpirvModule& m : spirv_modules()) {
-            // The *_f64* and *_exact* variants use doubles; only a device with float64 gets them.
+            // *_f64* and *_exact* variants use doubles, *_idot* integer dot products: only a device
+            // with the feature gets them.
             const std::string_view name(m.name);
-            if ((name.find("_f64") != std::string_view::npos || name.find("_exact") != name.npos) &&
-                !ctx->info().float64)
+            const bool needs_f64 =
+                name.find("_f64") != name.npos || name.find("_exact") != name.npos;
+            const bool needs_int_dot = name.find("_idot") != name.npos;
+            if ((needs_f64 && !ctx->info().float64) ||
+                (needs_int_dot && !int_dot_enabled(ctx->info())))
                 continue;
             const Pipeline& p = ctx->pipeline(m.name);
             QVERIFY2(p.pipeline != VK_NULL_HANDLE, m.name);

@@ -27,6 +27,10 @@ Device::Device(const Instance& instance, VkPhysicalDevice physical, DeviceInfo i
     create.queueCreateInfoCount = 1;
     create.pQueueCreateInfos = &queue_info;
     create.pEnabledFeatures = &features;
+    VkPhysicalDeviceShaderIntegerDotProductFeatures int_dot{};
+    int_dot.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;
+    int_dot.shaderIntegerDotProduct = VK_TRUE;
+    if (int_dot_enabled(info_)) create.pNext = &int_dot;
     vk_check(ifn.vkCreateDevice(physical_, &create, nullptr, &device_), "vkCreateDevice");
     try {
         fn_.load(ifn, device_);

@@ -1,5 +1,6 @@
 #include "backend/vulkan/device_info.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -181,9 +182,17 @@ DeviceInfo query_device(const InstanceFunctions& vk, VkPhysicalDevice device, in
     return info;
 }
 
-bool portable_variants_forced() {
+bool portable_variant_forced(std::string_view feature) {
     const char* env = std::getenv("HEARTH_VULKAN_PORTABLE");
-    return env && std::strcmp(env, "0") != 0 && *env;
+    if (!env || !*env || std::strcmp(env, "0") == 0) return false;
+    const std::string_view list(env);
+    if (list == "1") return true;
+    for (size_t start = 0; start <= list.size();) {
+        const size_t end = std::min(list.find(',', start), list.size());
+        if (list.substr(start, end - start) == feature) return true;
+        start = end + 1;
+    }
+    return false;
 }
 
 }  // namespace hearth::vulkan

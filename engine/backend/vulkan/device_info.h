@@ -13,6 +13,7 @@
 //   float64                 | exact fma where fma() is split   | the driver's fma()
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "backend/vulkan/loader.h"
 
@@ -75,16 +76,25 @@ struct DeviceInfo {
 // `vk`: the table of the instance `device` belongs to.
 DeviceInfo query_device(const InstanceFunctions& vk, VkPhysicalDevice device, int index);
 
-// HEARTH_VULKAN_PORTABLE=1 (read each time): ops pick the variant that needs no optional
-// feature even where the device has one, so tests run every fallback variant on any device.
-bool portable_variants_forced();
+// HEARTH_VULKAN_PORTABLE (read each time) makes ops pick the variant that does without an
+// optional feature even where the device has it, so tests run every fallback variant on
+// any device: "1" for all features, or a comma-separated list of "float64", "int-dot".
+bool portable_variant_forced(std::string_view feature);
 
 // Which shader variants an op gets (the exact ones reproduce the CPU's arithmetic).
 inline bool use_float64_variants(const DeviceInfo& info) {
-    return info.float64 && !portable_variants_forced();
+    return info.float64 && !portable_variant_forced("float64");
 }
 inline bool use_exact_fma_variants(const DeviceInfo& info) {
     return info.splits_fma && use_float64_variants(info);
+}
+// Integer dot products are enabled on devices of Vulkan 1.3 (core there; older devices
+// would need the extension enabled too).
+inline bool int_dot_enabled(const DeviceInfo& info) {
+    return info.integer_dot_product && info.api_version >= VK_API_VERSION_1_3;
+}
+inline bool use_int_dot_variants(const DeviceInfo& info) {
+    return int_dot_enabled(info) && !portable_variant_forced("int-dot");
 }
 
 }  // namespace hearth::vulkan

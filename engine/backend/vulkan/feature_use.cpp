@@ -12,10 +12,11 @@ const char* yes_no(bool on) {
 
 std::vector<FeatureUse> feature_use(const DeviceInfo& info) {
     // The shaders use 32-bit storage and fp32/int32 math, reductions in one fixed order, so
-    // they run on any Vulkan 1.2 device. Float64 is the one optional feature chosen: with it
-    // the matmuls, RMSNorm, RoPE, SiLU and decode attention reproduce the CPU backend's
+    // they run on any Vulkan 1.2 device. Two optional features are chosen: float64, with
+    // which the matmuls, RMSNorm, RoPE, SiLU and attention reproduce the CPU backend's
     // arithmetic to the bit (device_info.h: use_float64_variants), so greedy output matches
-    // the CPU's token for token; faster variants must keep that before they are chosen.
+    // the CPU's token for token, and integer dot products, exact like the plain integer
+    // code they replace. Other faster variants must keep that before they are chosen.
     std::string subgroup = "no";
     if (info.subgroup_size > 0) {
         subgroup = "size " + std::to_string(info.subgroup_size);
@@ -33,8 +34,9 @@ std::vector<FeatureUse> feature_use(const DeviceInfo& info) {
          "8-bit values are widened to 32 bits before they are multiplied"},
         {"subgroup operations", subgroup, false,
          "reductions go through shared memory, in the same order on every device"},
-        {"integer dot product", yes_no(info.integer_dot_product), false,
-         "dot products are plain 32-bit shader arithmetic"},
+        {"integer dot product", yes_no(info.integer_dot_product), use_int_dot_variants(info),
+         use_int_dot_variants(info) ? "quantized matmuls dot four int8 pairs per instruction"
+                                    : "quantized matmuls unpack int8 pairs into 32-bit products"},
         {"cooperative matrix", yes_no(info.cooperative_matrix), false,
          "prefill multiplies in scalar tiles"},
         {"float64", yes_no(info.float64), use_float64_variants(info),

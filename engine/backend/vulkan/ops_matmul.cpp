@@ -157,8 +157,9 @@ void matmul(VulkanContext& ctx, GgmlType type, const Region& w, size_t row_strid
         decode ? 1u : uint32_t((n_tokens + kQuantTokensPerGroup - 1) / kQuantTokensPerGroup);
     // Where the driver splits fma() (device_info.h), the exact-fma variant keeps the bits.
     const bool f64_fma = use_exact_fma_variants(ctx.info());
-    const std::string name =
-        std::string(decode ? "matvec_" : "matmul_") + suffix + (f64_fma ? "_f64fma" : "");
+    const std::string name = std::string(decode ? "matvec_" : "matmul_") + suffix +
+                             (f64_fma ? "_f64fma" : "") +
+                             (use_int_dot_variants(ctx.info()) ? "_idot" : "");
     ctx.stream().dispatch(
         ctx.pipeline(name), {w, act, y}, &push, sizeof push,
         split_groups((uint64_t(n_rows) + kQuantRowsPerGroup - 1) / kQuantRowsPerGroup, tiles,
