@@ -75,30 +75,28 @@ void pack(int64_t n, const void* act, size_t act_stride, void* packed) {
 
 // ---- weight preparation ----------------------------------------------------------------
 
-// Element l of a 4-bit block: low nibble of qs[l] (l < 16), high nibble of qs[l - 16].
-inline int nibble(const uint8_t* qs, int l) {
-    return l < 16 ? qs[l] & 0x0F : qs[l - 16] >> 4;
+inline __m256i load32(const void* p) {
+    return _mm256_loadu_si256(static_cast<const __m256i*>(p));
 }
 
-inline int high_bit(const uint8_t* qh, int l) {
-    return (uint32_t(load_i32(qh)) >> l) & 1;
-}
-
-// values(block, l) = signed weight l; has_min: the block has a minimum m after d.
+// values(block) = the 32 signed weights as bytes, in element order; kHasMin: the block has a
+// minimum m after d.
 template <typename Block, bool kHasMin, typename ValuesFn>
 void prepare(int64_t n, const void* w, size_t row_stride, int rows, void* prepared,
              ValuesFn&& values) {
     auto* out = static_cast<LanePrepared*>(prepared);
+    const __m256i ones = _mm256_set1_epi8(1);
     for (int r = 0; r < rows; ++r) {
         const auto* x =
             reinterpret_cast<const Block*>(static_cast<const uint8_t*>(w) + r * row_stride);
         for (int64_t i = 0; i < n / kQK; ++i, ++out) {
-            for (int l = 0; l < kQK; ++l)
-                out->q[l] = int8_t(values(x[i], l));
-            for (int j = 0; j < 8; ++j) {
-                const int8_t* q = out->q + 4 * j;
-                out->bias[j] = -128 * (q[0] + q[1] + q[2] + q[3]);
-            }
+            const __m256i q = values(x[i]);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out->q), q);
+            // Sums of weights 4j..4j+3 (ones are the unsigned operand), times -128.
+            const __m256i sums = _mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, q);
+            _mm256_storeu_si256(
+                reinterpret_cast<__m256i*>(out->bias),
+                _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(sums, 7)));
             out->d = h2f(x[i].d);
             if constexpr (kHasMin) {
                 out->m = h2f(x[i].m);
@@ -109,30 +107,37 @@ void prepare(int64_t n, const void* w, size_t row_stride, int rows, void* prepar
     }
 }
 
+inline __mmask32 high_bits(const uint8_t* qh) {
+    return static_cast<__mmask32>(uint32_t(load_i32(qh)));
+}
+
 void prepare_q4_0(int64_t n, const void* w, size_t stride, int rows, void* out) {
-    prepare<BlockQ4_0, false>(n, w, stride, rows, out,
-                              [](const BlockQ4_0& b, int l) { return nibble(b.qs, l) - 8; });
+    prepare<BlockQ4_0, false>(n, w, stride, rows, out, [](const BlockQ4_0& b) {
+        return _mm256_sub_epi8(unpack_nibbles_32(b.qs), _mm256_set1_epi8(8));
+    });
 }
 
 void prepare_q5_0(int64_t n, const void* w, size_t stride, int rows, void* out) {
-    prepare<BlockQ5_0, false>(n, w, stride, rows, out, [](const BlockQ5_0& b, int l) {
-        return (nibble(b.qs, l) | high_bit(b.qh, l) << 4) - 16;
+    prepare<BlockQ5_0, false>(n, w, stride, rows, out, [](const BlockQ5_0& b) {
+        const __m256i nib = unpack_nibbles_32(b.qs);  // - 16 where the fifth bit is clear
+        return _mm256_mask_sub_epi8(nib, ~high_bits(b.qh), nib, _mm256_set1_epi8(16));
     });
 }
 
 void prepare_q8_0(int64_t n, const void* w, size_t stride, int rows, void* out) {
     prepare<BlockQ8_0, false>(n, w, stride, rows, out,
-                              [](const BlockQ8_0& b, int l) { return int(b.qs[l]); });
+                              [](const BlockQ8_0& b) { return load32(b.qs); });
 }
 
 void prepare_q4_1(int64_t n, const void* w, size_t stride, int rows, void* out) {
     prepare<BlockQ4_1, true>(n, w, stride, rows, out,
-                             [](const BlockQ4_1& b, int l) { return nibble(b.qs, l); });
+                             [](const BlockQ4_1& b) { return unpack_nibbles_32(b.qs); });
 }
 
 void prepare_q5_1(int64_t n, const void* w, size_t stride, int rows, void* out) {
-    prepare<BlockQ5_1, true>(n, w, stride, rows, out, [](const BlockQ5_1& b, int l) {
-        return nibble(b.qs, l) | high_bit(b.qh, l) << 4;
+    prepare<BlockQ5_1, true>(n, w, stride, rows, out, [](const BlockQ5_1& b) {
+        const __m256i nib = unpack_nibbles_32(b.qs);
+        return _mm256_mask_add_epi8(nib, high_bits(b.qh), nib, _mm256_set1_epi8(16));
     });
 }
 
