@@ -22,6 +22,7 @@ namespace {
 
 constexpr int kLanes = 16;
 constexpr int kGroups = kKvTile / kLanes;  // registers per tile row
+constexpr int kMaxGroup = 8;               // query heads per KV head handled together
 static_assert(kKvTile % kLanes == 0);
 
 size_t round_up16(size_t n) {
@@ -42,19 +43,20 @@ float finish_score(const AttentionParams& params, float dot) {
 }
 
 // Scratch layout, in floats: kt [dk * kKvTile] | vt [kKvTile * dv_pad] |
-// acc [rows * dv_pad] | max [rows] | sum [rows] | dots [kKvTile] | krow [dk_pad].
+// acc [rows * dv_pad] | max [rows] | sum [rows] | dots [group * kKvTile] | krow [dk_pad].
 struct Layout {
     size_t kt, vt, acc, max, sum, dots, krow, total;
     Layout(const AttentionParams& p) {
         const size_t dv_pad = round_up16(size_t(p.head_dim_v));
-        const size_t rows = size_t(kTiledBlockTokens) * size_t(p.n_heads / p.n_kv_heads);
+        const size_t group = size_t(p.n_heads / p.n_kv_heads);
+        const size_t rows = size_t(kTiledBlockTokens) * group;
         kt = 0;
         vt = kt + size_t(p.head_dim_k) * kKvTile;
         acc = vt + kKvTile * dv_pad;
         max = acc + rows * dv_pad;
         sum = round_up16(max + rows);
         dots = round_up16(sum + rows);
-        krow = dots + kKvTile;
+        krow = dots + group * kKvTile;
         total = krow + round_up16(size_t(p.head_dim_k));
     }
 };
@@ -79,35 +81,53 @@ void row_to_f32(GgmlType type, const uint8_t* src, float* dst, int n) {
     }
 }
 
-// Raw q.k dots of register groups [g0, g0 + NG) of the tile into dots[].
-template <int NG>
-void tile_dots(const float* qv, const float* kt, int dk, int g0, float* dots) {
-    __m512 acc[NG];
-    for (int g = 0; g < NG; ++g)
-        acc[g] = _mm512_setzero_ps();
+// Raw q.k dots of register groups [g0, g0 + NG) of the tile for NR query rows (qv[r]) into
+// dots[r * kKvTile ...]: each kt load serves every row; per row the same fma chain.
+template <int NG, int NR>
+void tile_dots(const float* const* qv, const float* kt, int dk, int g0, float* dots) {
+    __m512 acc[NR][NG];
+    for (int r = 0; r < NR; ++r)
+        for (int g = 0; g < NG; ++g)
+            acc[r][g] = _mm512_setzero_ps();
     const float* col = kt + g0 * kLanes;
     for (int i = 0; i < dk; ++i) {
-        const __m512 qi = _mm512_set1_ps(qv[i]);
+        __m512 qi[NR];
+        for (int r = 0; r < NR; ++r)
+            qi[r] = _mm512_set1_ps(qv[r][i]);
         for (int g = 0; g < NG; ++g) {
             const __m512 k = _mm512_load_ps(col + size_t(i) * kKvTile + g * kLanes);
-            acc[g] = _mm512_fmadd_ps(k, qi, acc[g]);
+            for (int r = 0; r < NR; ++r)
+                acc[r][g] = _mm512_fmadd_ps(k, qi[r], acc[r][g]);
         }
     }
-    for (int g = 0; g < NG; ++g)
-        _mm512_store_ps(dots + (g0 + g) * kLanes, acc[g]);
+    for (int r = 0; r < NR; ++r)
+        for (int g = 0; g < NG; ++g)
+            _mm512_store_ps(dots + r * kKvTile + (g0 + g) * kLanes, acc[r][g]);
 }
 
-void tile_dots_range(const float* qv, const float* kt, int dk, int g0, int ng, float* dots) {
+template <int NR>
+void tile_dots_rows(const float* const* qv, const float* kt, int dk, int g0, int ng, float* dots) {
     switch (ng) {
         case 1:
-            return tile_dots<1>(qv, kt, dk, g0, dots);
+            return tile_dots<1, NR>(qv, kt, dk, g0, dots);
         case 2:
-            return tile_dots<2>(qv, kt, dk, g0, dots);
+            return tile_dots<2, NR>(qv, kt, dk, g0, dots);
         case 3:
-            return tile_dots<3>(qv, kt, dk, g0, dots);
+            return tile_dots<3, NR>(qv, kt, dk, g0, dots);
         default:
-            return tile_dots<4>(qv, kt, dk, g0, dots);
+            return tile_dots<4, NR>(qv, kt, dk, g0, dots);
     }
+}
+
+// Dots of n_rows (any number) query rows, up to 4 at a time.
+void tile_dots_range(const float* const* qv, int n_rows, const float* kt, int dk, int g0, int ng,
+                     float* dots) {
+    int r = 0;
+    for (; r + 4 <= n_rows; r += 4)
+        tile_dots_rows<4>(qv + r, kt, dk, g0, ng, dots + r * kKvTile);
+    if (n_rows - r == 3) tile_dots_rows<3>(qv + r, kt, dk, g0, ng, dots + r * kKvTile);
+    if (n_rows - r == 2) tile_dots_rows<2>(qv + r, kt, dk, g0, ng, dots + r * kKvTile);
+    if (n_rows - r == 1) tile_dots_rows<1>(qv + r, kt, dk, g0, ng, dots + r * kKvTile);
 }
 
 // acc[0, dv) = acc * s   (padding lanes hold zeros and stay zero)
@@ -118,41 +138,49 @@ void scale_acc(float* acc, int dv_pad, float s) {
     }
 }
 
-// Registers [r0, r0 + kRegs) of acc (16 floats each): acc = fma(v_c, p[c], acc) for the
-// cells c = 0 .. n_cells - 1 in order, v_c = v + c * dv_pad, the accumulators held in
-// registers across the cells (per element the same fma chain as one cell at a time). With
-// `tail` set, v's lanes past `tail` read as zero (the end of a row off the 16-lane grid).
-template <int kRegs>
-void add_scaled_cells_regs(float* acc, const float* v, int dv_pad, const float* p, int n_cells,
-                           int r0, int tail = kLanes) {
+// For each of NR rows: registers [r0, r0 + kRegs) of acc[r] (16 floats each) get
+// acc = fma(v_c, p[r][c], acc) for the cells c = 0 .. n_cells - 1 in order, v_c = v + c *
+// dv_pad, held in registers across the cells and each v load serving every row (per element
+// the same fma chain as one row and one cell at a time). With `tail` set, v's lanes past
+// `tail` read as zero (the end of a row off the 16-lane grid).
+template <int kRegs, int NR>
+void add_scaled_cells_regs(float* const* acc, const float* v, int dv_pad, const float* const* p,
+                           int n_cells, int r0, int tail = kLanes) {
     const auto mask = static_cast<__mmask16>((1u << tail) - 1);
-    __m512 a[kRegs];
-    for (int k = 0; k < kRegs; ++k)
-        a[k] = _mm512_load_ps(acc + (r0 + k) * kLanes);
+    __m512 a[NR][kRegs];
+    for (int r = 0; r < NR; ++r)
+        for (int k = 0; k < kRegs; ++k)
+            a[r][k] = _mm512_load_ps(acc[r] + (r0 + k) * kLanes);
     for (int c = 0; c < n_cells; ++c) {
-        const __m512 vp = _mm512_set1_ps(p[c]);
+        __m512 vp[NR];
+        for (int r = 0; r < NR; ++r)
+            vp[r] = _mm512_set1_ps(p[r][c]);
         const float* vc = v + size_t(c) * size_t(dv_pad) + size_t(r0) * kLanes;
         for (int k = 0; k < kRegs; ++k) {
             const __m512 vk = tail == kLanes ? _mm512_load_ps(vc + k * kLanes)
                                              : _mm512_maskz_load_ps(mask, vc + k * kLanes);
-            a[k] = _mm512_fmadd_ps(vk, vp, a[k]);
+            for (int r = 0; r < NR; ++r)
+                a[r][k] = _mm512_fmadd_ps(vk, vp[r], a[r][k]);
         }
     }
-    for (int k = 0; k < kRegs; ++k)
-        _mm512_store_ps(acc + (r0 + k) * kLanes, a[k]);
+    for (int r = 0; r < NR; ++r)
+        for (int k = 0; k < kRegs; ++k)
+            _mm512_store_ps(acc[r] + (r0 + k) * kLanes, a[r][k]);
 }
 
-// acc = fma(v_c, p[c], acc) for the cells in order, v_c tile rows of dv floats.
-void add_scaled_cells(float* acc, const float* v, int dv, int dv_pad, const float* p, int n_cells) {
+// acc[r] = fma(v_c, p[r][c], acc[r]) for NR rows and the cells in order, v_c tile rows of dv
+// floats; 16 accumulator registers at a time.
+template <int NR>
+void add_scaled_cells(float* const* acc, const float* v, int dv, int dv_pad, const float* const* p,
+                      int n_cells) {
+    constexpr int kRegs = 16 / NR;
     const int full = dv / kLanes;
     int r = 0;
-    for (; r + 16 <= full; r += 16)
-        add_scaled_cells_regs<16>(acc, v, dv_pad, p, n_cells, r);
-    for (; r + 4 <= full; r += 4)
-        add_scaled_cells_regs<4>(acc, v, dv_pad, p, n_cells, r);
+    for (; r + kRegs <= full; r += kRegs)
+        add_scaled_cells_regs<kRegs, NR>(acc, v, dv_pad, p, n_cells, r);
     for (; r < full; ++r)
-        add_scaled_cells_regs<1>(acc, v, dv_pad, p, n_cells, r);
-    if (dv % kLanes) add_scaled_cells_regs<1>(acc, v, dv_pad, p, n_cells, r, dv % kLanes);
+        add_scaled_cells_regs<1, NR>(acc, v, dv_pad, p, n_cells, r);
+    if (dv % kLanes) add_scaled_cells_regs<1, NR>(acc, v, dv_pad, p, n_cells, r, dv % kLanes);
 }
 
 }  // namespace
@@ -212,32 +240,55 @@ void attention_tiled_block_avx512(const AttentionParams& params, const Rows& q,
             const int hi = std::min(tile + kKvTile - 1, p);
             const int g0 = (lo - tile) / kLanes;
             const int ng = (hi - tile) / kLanes - g0 + 1;
-            for (int j = 0; j < group; ++j) {
-                const int row = (t - t0) * group + j;
-                const int head = kv_head * group + j;
-                tile_dots_range(q.row(t) + int64_t(head) * dk, kt, dk, g0, ng, dots);
-                float tile_max = -INFINITY;
-                for (int c = tile; c < tile + kKvTile; ++c) {
-                    if (c < lo || c > hi) {
-                        dots[c - tile] = -INFINITY;  // invisible: weight 0 in the softmax
-                        continue;
+            // The group's heads (same positions, so the same cells) together: dots, then
+            // per head its scores, running max and softmax, then the V sums of the heads
+            // that see a finite score.
+            const float* qv[kMaxGroup];
+            float* acc_rows[kMaxGroup];
+            const float* probs[kMaxGroup];
+            int active = 0;
+            for (int j0 = 0; j0 < group; j0 += kMaxGroup) {
+                const int nj = std::min(kMaxGroup, group - j0);
+                for (int j = 0; j < nj; ++j)
+                    qv[j] = q.row(t) + int64_t(kv_head * group + j0 + j) * dk;
+                tile_dots_range(qv, nj, kt, dk, g0, ng, dots);
+                active = 0;
+                for (int j = 0; j < nj; ++j) {
+                    const int row = (t - t0) * group + j0 + j;
+                    float* d = dots + j * kKvTile;
+                    float tile_max = -INFINITY;
+                    for (int c = tile; c < tile + kKvTile; ++c) {
+                        if (c < lo || c > hi) {
+                            d[c - tile] = -INFINITY;  // invisible: weight 0 in the softmax
+                            continue;
+                        }
+                        const float s = finish_score(params, d[c - tile]);
+                        d[c - tile] = s;
+                        tile_max = std::max(tile_max, s);
                     }
-                    const float s = finish_score(params, dots[c - tile]);
-                    dots[c - tile] = s;
-                    tile_max = std::max(tile_max, s);
+                    if (tile_max == -INFINITY) continue;
+                    float* acc = accs + size_t(row) * size_t(dv_pad);
+                    const float new_max = std::max(maxs[row], tile_max);
+                    if (new_max > maxs[row]) {
+                        const float ms = std::exp(maxs[row] - new_max);
+                        scale_acc(acc, dv_pad, ms);
+                        sums[row] *= ms;
+                    }
+                    maxs[row] = new_max;
+                    sums[row] = float(double(sums[row]) + soft_max(d, d, kKvTile, new_max));
+                    acc_rows[active] = acc;
+                    probs[active] = d + (lo - tile);
+                    ++active;
                 }
-                if (tile_max == -INFINITY) continue;
-                float* acc = accs + size_t(row) * size_t(dv_pad);
-                const float new_max = std::max(maxs[row], tile_max);
-                if (new_max > maxs[row]) {
-                    const float ms = std::exp(maxs[row] - new_max);
-                    scale_acc(acc, dv_pad, ms);
-                    sums[row] *= ms;
-                }
-                maxs[row] = new_max;
-                sums[row] = float(double(sums[row]) + soft_max(dots, dots, kKvTile, new_max));
-                add_scaled_cells(acc, vt + size_t(lo - tile) * size_t(dv_pad), dv, dv_pad,
-                                 dots + (lo - tile), hi - lo + 1);
+                const float* v_lo = vt + size_t(lo - tile) * size_t(dv_pad);
+                const int n_cells = hi - lo + 1;
+                int r = 0;
+                for (; r + 4 <= active; r += 4)
+                    add_scaled_cells<4>(acc_rows + r, v_lo, dv, dv_pad, probs + r, n_cells);
+                for (; r + 2 <= active; r += 2)
+                    add_scaled_cells<2>(acc_rows + r, v_lo, dv, dv_pad, probs + r, n_cells);
+                for (; r < active; ++r)
+                    add_scaled_cells<1>(acc_rows + r, v_lo, dv, dv_pad, probs + r, n_cells);
             }
         }
     }
