@@ -13,6 +13,10 @@ layout(push_constant) uniform Params {
     uint k;
     uint n_ids;
     uint row_stride;
+    // The table may come in windows of rows (a binding has a size limit): this dispatch
+    // holds rows first_row .. first_row + window_rows and fills only the ids among them.
+    uint first_row;
+    uint window_rows;
 } p;
 
 #include "dequant.glsl"
@@ -22,5 +26,7 @@ void main() {
                        gl_LocalInvocationID.x;
     if (index >= p.k * p.n_ids) return;
     const uint r = index / p.k, i = index % p.k;
-    out_rows[index] = dequant(uint(ids[r]) * p.row_stride, i);
+    const uint id = uint(ids[r]);
+    if (id < p.first_row || id - p.first_row >= p.window_rows) return;
+    out_rows[index] = dequant((id - p.first_row) * p.row_stride, i);
 }

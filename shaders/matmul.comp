@@ -22,6 +22,8 @@ layout(push_constant) uniform Params {
     uint n_rows;
     uint n_tokens;
     uint row_stride;  // bytes
+    uint row0;        // a window of a larger weight: output rows row0.., y_rows apart
+    uint y_rows;
 } p;
 
 #include "dequant.glsl"
@@ -73,5 +75,5 @@ void main() {
         }
         barrier();
     }
-    if (in_range && lane < nt) y[(t0 + lane) * p.n_rows + row] = partial[r][lane][0];
+    if (in_range && lane < nt) y[(t0 + lane) * p.y_rows + p.row0 + row] = partial[r][lane][0];
 }

@@ -33,6 +33,10 @@ layout(push_constant) uniform Params {
     // kernels use: Q6_K's tiled order (all tokens of a matmul of 8 or more), Q4_K's step
     // per 64 elements (the whole groups of four tokens). 0 elsewhere.
     uint alt_order_tokens;
+    // Weights too large for one binding come in windows of rows (ops_matmul.cpp): this
+    // dispatch's rows are rows row0.. of the output, whose rows are y_rows apart.
+    uint row0;
+    uint y_rows;
 } p;
 
 #ifndef TOKENS
@@ -191,7 +195,7 @@ void main() {
 #if defined(TYPE_Q4_1) || defined(TYPE_Q5_1)
         r = r + mins[t];
 #endif
-        y[(t0 + t) * p.n_rows + row] = r;
+        y[(t0 + t) * p.y_rows + p.row0 + row] = r;
     }
 }
 

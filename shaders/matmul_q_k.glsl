@@ -99,7 +99,7 @@ void main() {
     [[unroll]] for (uint t = 0u; t < TOKENS; ++t) {
         if (t >= nt) break;
         precise float r = acc[t] - min_acc[t];
-        y[(t0 + t) * p.n_rows + row] = r;
+        y[(t0 + t) * p.y_rows + p.row0 + row] = r;
     }
 }
 
@@ -193,7 +193,8 @@ void main() {
     }
     [[unroll]] for (uint t = 0u; t < TOKENS; ++t) {
         if (t >= nt) break;
-        y[(t0 + t) * p.n_rows + row] = t0 + t < p.alt_order_tokens ? block_acc[t] : hsum8(acc[t]);
+        y[(t0 + t) * p.y_rows + p.row0 + row] =
+            t0 + t < p.alt_order_tokens ? block_acc[t] : hsum8(acc[t]);
     }
 }
 #undef LOAD_WORDS

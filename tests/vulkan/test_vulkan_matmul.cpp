@@ -238,6 +238,51 @@ private slots:
         }
     }
 
+    // A weight larger than one binding goes in windows of rows (HEARTH_VULKAN_FAULT=
+    // small-bindings caps bindings at 64 KiB): the results are those of one binding, for the
+    // matmul and for get_rows of the same table.
+    void largeWeightsGoInWindows() {
+        VK_REQUIRE_CONTEXT(ctx);
+        std::mt19937 rng(77);
+        for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q6_K, GgmlType::F16}) {
+            const int64_t k = is_k_quant(type) ? 256 : 32 * 13;
+            const int64_t rows = 1001;
+            const size_t stride = hearth::cpu::row_size(type, k);
+            QVERIFY(stride * size_t(rows) > (64u << 10));  // several windows
+            const auto weights = vulkan_test::random_weights(rng, type, rows, k);
+            Allocation wbuf = vulkan_test::upload(*ctx, weights);
+            const std::vector<int32_t> ids = {1000, 0, 517, 3, 999};
+            Allocation idbuf = vulkan_test::upload(*ctx, ids);
+            const std::vector<float> xs[2] = {vulkan_test::random_floats(rng, size_t(k)),
+                                              vulkan_test::random_floats(rng, size_t(5 * k))};
+            std::vector<std::vector<float>> results;
+            for (bool split : {false, true}) {
+                if (split) qputenv("HEARTH_VULKAN_FAULT", "small-bindings");
+                for (const std::vector<float>& x : xs) {
+                    const int64_t tokens = int64_t(x.size()) / k;
+                    Allocation xbuf = vulkan_test::upload(*ctx, x);
+                    Allocation ybuf(ctx->memory(), size_t(tokens * rows) * sizeof(float));
+                    ops::matmul(*ctx, type, wbuf.region(), stride, k, rows, xbuf.region(), tokens,
+                                ybuf.region());
+                    results.push_back(
+                        vulkan_test::download<float>(*ctx, ybuf, size_t(tokens * rows)));
+                }
+                Allocation out(ctx->memory(), ids.size() * size_t(k) * sizeof(float));
+                ops::get_rows(*ctx, type, wbuf.region(), stride, k, idbuf.region(),
+                              int64_t(ids.size()), out.region());
+                results.push_back(vulkan_test::download<float>(*ctx, out, ids.size() * size_t(k)));
+                qunsetenv("HEARTH_VULKAN_FAULT");
+            }
+            QCOMPARE(results.size(), size_t(6));
+            for (size_t i = 0; i < 3; ++i) {
+                QVERIFY2(results[i] == results[i + 3],
+                         qPrintable(QString("%1: result %2 differs when split")
+                                        .arg(hearth::gguf::ggml_type_name(type).data())
+                                        .arg(i)));
+            }
+        }
+    }
+
     void unsupportedTypesAreDeclined() {
         QVERIFY(!ops::weight_type_supported(GgmlType::Q3_K));
         QVERIFY(!ops::weight_type_supported(GgmlType::IQ4_NL));

@@ -1,8 +1,12 @@
 // matmul_* / matvec_* (shaders/matmul_q.comp for quantized weights after quantize_act.comp,
 // shaders/matmul.comp for float weights) and get_rows_* (shaders/get_rows.comp).
+#include <algorithm>
+#include <numeric>
 #include <string>
+#include <vector>
 
 #include "backend/vulkan/context.h"
+#include "backend/vulkan/fault.h"
 #include "backend/vulkan/ops.h"
 #include "backend/vulkan/vk_check.h"
 
@@ -101,6 +105,41 @@ void check_shape(int64_t k, int64_t n_rows, int64_t n_tokens, size_t row_stride)
     if (uint64_t(n_rows) * row_stride > UINT32_MAX) vk_fail("weight larger than 4 GiB");
 }
 
+// Rows r0 .. r0 + count of a weight, bound as their own Region.
+struct RowWindow {
+    int64_t first, count;
+};
+
+// A weight larger than one binding may hold (maxStorageBufferRange: 128 MiB on lavapipe,
+// less than a large vocabulary's embedding) is dispatched in windows of rows, each starting
+// at a byte offset the binding alignment allows (regions themselves start aligned).
+std::vector<RowWindow> row_windows(const VulkanContext& ctx, int64_t n_rows, size_t row_stride) {
+    const DeviceInfo& info = ctx.info();
+    uint64_t limit = info.max_storage_buffer_range;
+    if (injected_fault() == Fault::small_bindings) limit = std::min<uint64_t>(limit, 64 << 10);
+    if (uint64_t(n_rows) * row_stride <= limit) return {{0, n_rows}};
+    const uint64_t align = std::max<uint64_t>(16, info.min_storage_offset_alignment);
+    const uint64_t step = align / std::gcd(uint64_t(row_stride), align);  // rows per aligned start
+    const int64_t per = int64_t(limit / row_stride / step * step);
+    if (per == 0) vk_fail("a weight row is larger than the device's largest binding");
+    std::vector<RowWindow> windows;
+    for (int64_t r0 = 0; r0 < n_rows; r0 += per)
+        windows.push_back({r0, std::min(per, n_rows - r0)});
+    return windows;
+}
+
+Region rows_of(const Region& w, const RowWindow& window, size_t row_stride) {
+    Region r = w;
+    const VkDeviceSize offset = VkDeviceSize(window.first) * row_stride;
+    r.offset += offset;
+    // Whole words: the shaders read 32-bit words, the last one past a 2-aligned row's end
+    // (inside the region, whose size the allocator rounds up).
+    r.size = std::min<VkDeviceSize>((VkDeviceSize(window.count) * row_stride + 3) / 4 * 4,
+                                    w.size - offset);
+    if (r.mapped) r.mapped += offset;
+    return r;
+}
+
 }  // namespace
 
 void quantize_activations(VulkanContext& ctx, GgmlType weight_type, const Region& x, int64_t k,
@@ -127,31 +166,31 @@ void matmul(VulkanContext& ctx, GgmlType type, const Region& w, size_t row_strid
     check_shape(k, n_rows, n_tokens, row_stride);
     const char* suffix = checked_suffix(type);
     if (n_rows == 0 || n_tokens == 0) return;
+    const std::vector<RowWindow> windows = row_windows(ctx, n_rows, row_stride);
     if (float_weights(type)) {
-        const struct {
-            uint32_t k, n_rows, n_tokens, row_stride;
-        } push{u32(k, "k"), u32(n_rows, "rows"), u32(n_tokens, "tokens"),
-               u32(int64_t(row_stride), "row stride")};
         const uint32_t tiles =
             uint32_t((n_tokens + kFloatTokensPerGroup - 1) / kFloatTokensPerGroup);
-        ctx.stream().dispatch(
-            ctx.pipeline(std::string("matmul_") + suffix), {w, x, y}, &push, sizeof push,
-            split_groups((uint64_t(n_rows) + kFloatRowsPerGroup - 1) / kFloatRowsPerGroup, tiles,
-                         ctx.info().max_workgroup_count));
+        for (const RowWindow& win : windows) {
+            const struct {
+                uint32_t k, n_rows, n_tokens, row_stride, row0, y_rows;
+            } push{u32(k, "k"),
+                   u32(win.count, "rows"),
+                   u32(n_tokens, "tokens"),
+                   u32(int64_t(row_stride), "row stride"),
+                   uint32_t(win.first),
+                   uint32_t(n_rows)};
+            ctx.stream().dispatch(
+                ctx.pipeline(std::string("matmul_") + suffix), {rows_of(w, win, row_stride), x, y},
+                &push, sizeof push,
+                split_groups((uint64_t(win.count) + kFloatRowsPerGroup - 1) / kFloatRowsPerGroup,
+                             tiles, ctx.info().max_workgroup_count));
+        }
         return;
     }
     // The CPU's scheme: activations to int8 blocks once, then integer dots per block.
     const Region act = ctx.scratch(quantized_activation_bytes(type, k, n_tokens));
     quantize_activations(ctx, type, x, k, n_tokens, act);
     const ActFormat f = act_format(type);
-    const struct {
-        uint32_t k, n_rows, n_tokens, row_stride, act_words, alt_order_tokens;
-    } push{u32(k, "k"),
-           u32(n_rows, "rows"),
-           u32(n_tokens, "tokens"),
-           u32(int64_t(row_stride), "row stride"),
-           uint32_t(k / f.block_elements * f.block_words),
-           alt_order_tokens(type, n_tokens)};
     const bool decode = n_tokens == 1;
     const uint32_t tiles =
         decode ? 1u : uint32_t((n_tokens + kQuantTokensPerGroup - 1) / kQuantTokensPerGroup);
@@ -160,10 +199,23 @@ void matmul(VulkanContext& ctx, GgmlType type, const Region& w, size_t row_strid
     const std::string name = std::string(decode ? "matvec_" : "matmul_") + suffix +
                              (f64_fma ? "_f64fma" : "") +
                              (use_int_dot_variants(ctx.info()) ? "_idot" : "");
-    ctx.stream().dispatch(
-        ctx.pipeline(name), {w, act, y}, &push, sizeof push,
-        split_groups((uint64_t(n_rows) + kQuantRowsPerGroup - 1) / kQuantRowsPerGroup, tiles,
-                     ctx.info().max_workgroup_count));
+    const Pipeline& pipeline = ctx.pipeline(name);
+    for (const RowWindow& win : windows) {
+        const struct {
+            uint32_t k, n_rows, n_tokens, row_stride, act_words, alt_order_tokens, row0, y_rows;
+        } push{u32(k, "k"),
+               u32(win.count, "rows"),
+               u32(n_tokens, "tokens"),
+               u32(int64_t(row_stride), "row stride"),
+               uint32_t(k / f.block_elements * f.block_words),
+               alt_order_tokens(type, n_tokens),
+               uint32_t(win.first),
+               uint32_t(n_rows)};
+        ctx.stream().dispatch(
+            pipeline, {rows_of(w, win, row_stride), act, y}, &push, sizeof push,
+            split_groups((uint64_t(win.count) + kQuantRowsPerGroup - 1) / kQuantRowsPerGroup, tiles,
+                         ctx.info().max_workgroup_count));
+    }
 }
 
 bool weight_type_supported(GgmlType type) {
@@ -172,13 +224,18 @@ bool weight_type_supported(GgmlType type) {
 
 void get_rows(VulkanContext& ctx, GgmlType type, const Region& table, size_t row_stride, int64_t k,
               const Region& ids, int64_t n_ids, const Region& out) {
-    const struct {
-        uint32_t k, n_ids, row_stride;
-    } push{u32(k, "k"), u32(n_ids, "ids"), u32(int64_t(row_stride), "row stride")};
     const uint64_t n = uint64_t(k) * uint64_t(n_ids);
     const Pipeline& pipeline = ctx.pipeline(std::string("get_rows_") + checked_suffix(type));
-    ctx.stream().dispatch(pipeline, {table, ids, out}, &push, sizeof push,
-                          split_groups((n + 63) / 64, 1, ctx.info().max_workgroup_count));
+    const int64_t table_rows = int64_t(table.size / row_stride);
+    for (const RowWindow& win : row_windows(ctx, table_rows, row_stride)) {
+        const struct {
+            uint32_t k, n_ids, row_stride, first_row, window_rows;
+        } push{u32(k, "k"), u32(n_ids, "ids"), u32(int64_t(row_stride), "row stride"),
+               uint32_t(win.first), uint32_t(win.count)};
+        ctx.stream().dispatch(pipeline, {rows_of(table, win, row_stride), ids, out}, &push,
+                              sizeof push,
+                              split_groups((n + 63) / 64, 1, ctx.info().max_workgroup_count));
+    }
 }
 
 }  // namespace hearth::vulkan::ops
