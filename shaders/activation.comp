@@ -2,12 +2,17 @@
 #extension GL_GOOGLE_include_directive : require
 // Gated activations of the feed-forward block, in place on `gate` (n floats):
 //   SILU_GATE: g = g / (1 + e^-g) * u
-//   GELU_GATE: g = gelu_tanh(g) * u, evaluated as the CPU op does: the input rounded to
-//              half, GELU in float, the result rounded to half; 0 below -10, identity above 10.
+//   GELU_GATE: g = gelu_tanh(g) * u as the CPU op: the input rounded to half, looked up in
+//              the CPU's F16 GELU table; 0 below -10, identity above 10.
 layout(local_size_x = 64) in;
 
 layout(binding = 0) buffer Gate { float g[]; };
 layout(binding = 1) readonly buffer Up { float u[]; };
+#if defined(GELU_GATE)
+// GELU of every F16 value as F16 bits, two per word: the CPU op's own table (uploaded by
+// ops_elementwise.cpp), so the result is the CPU's to the bit.
+layout(binding = 2) readonly buffer Table { uint gelu_table[]; };
+#endif
 
 layout(push_constant) uniform Params { uint n; } p;
 
@@ -26,16 +31,17 @@ void main() {
     precise float out_v = div_rn(x, 1.0 + e) * u[i];
     g[i] = out_v;
 #elif defined(GELU_GATE)
-    float v;
     if (x <= -10.0) {
-        v = 0.0;
+        g[i] = 0.0;  // +0 whatever the sign of u, as the CPU op
     } else if (x >= 10.0) {
-        v = x;
+        precise float v = x * u[i];
+        g[i] = v;
     } else {
-        const float h = round_to_half(x);
-        v = round_to_half(0.5 * h * (1.0 + tanh(0.7978845608 * h * (1.0 + 0.044715 * h * h))));
+        const uint h = half_bits_rte(x);
+        const uint bits = (gelu_table[h >> 1] >> ((h & 1u) * 16u)) & 0xFFFFu;
+        precise float v = unpackHalf2x16(bits).x * u[i];
+        g[i] = v;
     }
-    g[i] = v * u[i];
 #else
 #error "define SILU_GATE or GELU_GATE"
 #endif

@@ -1,8 +1,8 @@
 // Full models on the Vulkan device (lavapipe in CI) against the CPU backend: a prompt, then
-// 32 greedy tokens (SmolLM2 from the model cache, stories260K from tests/data). Every step's logits
-// must be close and the argmax equal wherever the CPU's best two logits are further apart than that
-// tolerance; with exact_tokens the GPU follows its own tokens, which must be the CPU's, else it is
-// fed the CPU's (teacher forcing).
+// 32 greedy tokens (SmolLM2 and Gemma 3 from the model cache, stories260K from tests/data). Every
+// step's logits must be close and the argmax equal wherever the CPU's best two logits are further
+// apart than that tolerance; with exact_tokens the GPU follows its own tokens, which must be the
+// CPU's, else it is fed the CPU's (teacher forcing).
 #include <QFile>
 #include <QTest>
 #include <algorithm>
@@ -42,6 +42,7 @@ float top_two_gap(const std::vector<float>& v) {
 // reproduce the CPU's arithmetic: see exact_shaders()).
 void compareOnBothBackends(const std::string& path, const std::string& prompt_text,
                            bool exact_tokens, bool exact_logits = false) {
+    QVERIFY2(!path.empty(), "model missing");
     LoadOptions load;
     load.device = "cpu";  // the weights are driven directly below
     auto model = Model::load(path, load);
@@ -85,6 +86,24 @@ void compareOnBothBackends(const std::string& path, const std::string& prompt_te
     QCOMPARE(gpu->fallback_calls(), uint64_t(0));
 }
 
+// A model from the model cache (hearth models pull); empty after a QFAIL-style message.
+std::string cached_model(const char* file) {
+    const QString dir = qEnvironmentVariable("HEARTH_TEST_MODELS_DIR", HEARTH_MODELS_DIR);
+    const QString path = dir + "/" + file;
+    if (!QFile::exists(path)) {
+        qWarning("no %s: run hearth models pull (the model tests need it)", qPrintable(path));
+        return {};
+    }
+    return path.toStdString();
+}
+
+// Whether the shaders reproduce the CPU's arithmetic here: the CPU kernels at the AVX-512
+// level (the order the shaders follow) and a device with float64 (the exact variants).
+bool exact_shaders() {
+    std::unique_ptr<vulkan::VulkanContext> ctx = vulkan_test::make_context();
+    return ctx && ctx->info().float64 && cpu::active_simd_level() == cpu::SimdLevel::avx512;
+}
+
 }  // namespace
 
 class TestVulkanFullModel : public QObject {
@@ -112,17 +131,16 @@ private slots:
     }
     void smollm2() {
         QFETCH(QString, prompt);
-        const QString dir = qEnvironmentVariable("HEARTH_TEST_MODELS_DIR", HEARTH_MODELS_DIR);
-        const QString path = dir + "/smollm2-135m-instruct-q4_1.gguf";
-        if (!QFile::exists(path)) {
-            QFAIL(qPrintable("no " + path + ": run hearth models pull smollm2-135m-instruct"));
-        }
-        std::unique_ptr<vulkan::VulkanContext> ctx = vulkan_test::make_context();
-        QVERIFY(ctx);
-        const bool exact =
-            ctx->info().float64 && cpu::active_simd_level() == cpu::SimdLevel::avx512;
-        ctx.reset();
-        compareOnBothBackends(path.toStdString(), prompt.toStdString(), true, exact);
+        compareOnBothBackends(cached_model("smollm2-135m-instruct-q4_1.gguf"), prompt.toStdString(),
+                              true, exact_shaders());
+    }
+    // Gemma 3 (Q4_K/Q6_K/Q8_0 weights, GELU, QK norm, sliding-window layers, a 262144-token
+    // embedding larger than one lavapipe binding): the same, on the CPU's tokens.
+    void gemma3() {
+        compareOnBothBackends(cached_model("gemma3-270m-it-q4_k_m.gguf"),
+                              "<start_of_turn>user\nWrite a short story about a fox.<end_of_turn>\n"
+                              "<start_of_turn>model\n",
+                              true, exact_shaders());
     }
     void stories260k() {
         compareOnBothBackends(std::string(HEARTH_TEST_DATA_DIR) + "/models/stories260K.gguf",

@@ -32,6 +32,10 @@ const std::array<uint16_t, 65537>& gelu_table() {
 
 }  // namespace
 
+const uint16_t* gelu_f16_table() {
+    return gelu_table().data();
+}
+
 void silu_gate(float* gate, const float* up, int64_t n) {
     swiglu(gate, up, n);
 }

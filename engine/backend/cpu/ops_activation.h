@@ -17,6 +17,10 @@ void gelu_gate(float* gate, const float* up, int64_t n);
 // table = GELU of every F16 value as F16 bits, 65536 entries plus one spare.
 int64_t gelu_gate_avx512(float* gate, const float* up, int64_t n, const uint16_t* table);
 
+// GELU of every F16 value as F16 bits (65536 entries and a spare one): the table gelu_gate
+// reads, built once. The Vulkan backend uploads it so its GELU is this one.
+const uint16_t* gelu_f16_table();
+
 // x[i] = cap * tanh(x[i] * (1 / cap)).
 void softcap(float* x, int64_t n, float cap);
 

@@ -56,6 +56,7 @@ VulkanContext::~VulkanContext() {
     staging_.reset();
     for (Allocation& a : scratch_)
         a.reset();
+    constants_.clear();
     ring_.reset();
     ring_retired_.clear();
 }
@@ -70,6 +71,16 @@ Region VulkanContext::scratch(size_t bytes, ScratchSlot slot) {
     Region r = a.region();
     r.size = bytes;
     return r;
+}
+
+const Region& VulkanContext::constant(const std::string& name, const void* data, size_t bytes) {
+    auto it = constants_.find(name);
+    if (it == constants_.end()) {
+        Allocation a(*memory_, bytes);
+        upload(a.region(), 0, data, bytes);
+        it = constants_.emplace(name, std::move(a)).first;
+    }
+    return it->second.region();
 }
 
 Region VulkanContext::staging(size_t bytes) {

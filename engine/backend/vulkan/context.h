@@ -2,7 +2,9 @@
 // Everything one Vulkan device needs to run Hearth's shaders, owned in dependency order:
 // instance -> device -> memory, pipelines, descriptor cache -> command stream. Members are
 // destroyed in reverse, so no Vulkan object outlives what it was made from.
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "backend/vulkan/commands.h"
@@ -49,6 +51,9 @@ public:
     // steps are separated by barriers, so each op may overwrite what the previous one
     // left. A slot only grows (after a flush, since recorded work may still use the old one).
     Region scratch(size_t bytes, ScratchSlot slot = ScratchSlot::matmul);
+    // A constant table in device memory, uploaded on the first request for `name` and kept
+    // for the life of the context (GELU's F16 table).
+    const Region& constant(const std::string& name, const void* data, size_t bytes);
 
 private:
     Region staging(size_t bytes);
@@ -62,6 +67,7 @@ private:
     std::unique_ptr<CommandStream> stream_;
     Allocation staging_;
     Allocation scratch_[2];
+    std::map<std::string, Allocation> constants_;
     Allocation ring_;                       // record_upload's staging, host-visible
     std::vector<Allocation> ring_retired_;  // outgrown rings still read by recorded copies
     size_t ring_used_ = 0;

@@ -1,5 +1,6 @@
 // Gated activations and element-wise ops (shaders/activation.comp, elementwise.comp): one
 // invocation per element, 64 per group.
+#include "backend/cpu/ops_activation.h"
 #include "backend/vulkan/context.h"
 #include "backend/vulkan/ops.h"
 
@@ -27,7 +28,10 @@ void silu_gate(VulkanContext& ctx, const Region& gate, const Region& up, int64_t
 }
 
 void gelu_gate(VulkanContext& ctx, const Region& gate, const Region& up, int64_t n) {
-    run(ctx, "gelu_gate", {gate, up}, n, 0, 0);
+    // The CPU op's own F16 table, so the GELU is the CPU's to the bit.
+    const Region& table =
+        ctx.constant("gelu_f16", cpu::gelu_f16_table(), size_t(65536) * sizeof(uint16_t));
+    run(ctx, "gelu_gate", {gate, up, table}, n, 0, 0);
 }
 
 void add(VulkanContext& ctx, const Region& a, const Region& b, const Region& y, int64_t n) {
