@@ -1,4 +1,5 @@
 // ggml's vector exp, SiLU and softmax sum (vec_math.h), the GELU gate's vector table lookup,
+// RoPE's vector rotation,
 // and the tiled-order K-quant dots:
 // every SIMD level bit-identical to its scalar lane emulation on odd lengths and on the
 // inputs where the exp polynomial switches branches (large |x|, -inf, underflow to
@@ -10,6 +11,7 @@
 #include "backend/cpu/fp16.h"
 #include "backend/cpu/kernels_dispatch.h"
 #include "backend/cpu/ops_activation.h"
+#include "backend/cpu/ops_rope.h"
 #include "backend/cpu/vec_math.h"
 #include "kernel_test_util.h"
 
@@ -198,6 +200,38 @@ private slots:
             ++compared;
         }
         QVERIFY(compared > 130000);
+    }
+
+    // rope_rows (AVX-512 for the neox layout) gives the scalar loop's bits: full and partial
+    // rotation (pairs off the 16-lane grid), several heads and positions, both layouts.
+    void ropeMatchesScalarLoop() {
+        std::mt19937 rng(5);
+        int compared = 0;
+        for (hearth::RopeLayout layout : {hearth::RopeLayout::neox, hearth::RopeLayout::normal}) {
+            for (const auto& [head_dim, n_rot] : {std::pair{256, 256}, {64, 40}, {128, 96}}) {
+                hearth::RopeParams params;
+                params.layout = layout;
+                params.n_rot = n_rot;
+                params.freq_base = 1000000.0f;
+                const int n_heads = 3, tokens = 5, pos0 = 1021;
+                const auto x = random_floats(rng, int64_t(tokens) * n_heads * head_dim, 4.0f);
+                std::vector<float> got = x, want = x;
+                rope_rows(got.data(), tokens, n_heads, head_dim, pos0, params);
+                rope_rows_scalar(want.data(), tokens, n_heads, head_dim, pos0, params);
+                for (size_t i = 0; i < x.size(); ++i) {
+                    QVERIFY2(same_bits(got[i], want[i]),
+                             qPrintable(QString("head_dim %1 n_rot %2 element %3: %4 vs %5")
+                                            .arg(head_dim)
+                                            .arg(n_rot)
+                                            .arg(i)
+                                            .arg(double(got[i]), 0, 'g', 9)
+                                            .arg(double(want[i]), 0, 'g', 9)));
+                }
+                QVERIFY(got != x);  // it did rotate
+                ++compared;
+            }
+        }
+        QCOMPARE(compared, 6);
     }
 };
 

@@ -12,4 +12,13 @@ namespace hearth::cpu {
 void rope_rows(float* x, int64_t n_tokens, int n_heads, int head_dim, int pos0,
                const RopeParams& params);
 
+// The AVX-512 part of one neox-layout head: rotates pairs (i, i + n_rot / 2) for i below the
+// returned count (a multiple of 16), bit-identical to the scalar loop; cos_sin holds
+// (cos theta_i, sin theta_i) pairs.
+int rope_neox_head_avx512(float* head, const float* cos_sin, int n_rot);
+
+// The scalar loop only (the reference the AVX-512 part is tested against).
+void rope_rows_scalar(float* x, int64_t n_tokens, int n_heads, int head_dim, int pos0,
+                      const RopeParams& params);
+
 }  // namespace hearth::cpu
