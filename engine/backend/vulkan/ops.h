@@ -21,7 +21,8 @@ bool cache_type_supported(GgmlType type);
 // Largest head dimension attention.comp handles.
 inline constexpr int kMaxHeadDim = 256;
 
-// y (n_tokens x n_rows) = x (n_tokens x k) times w^T; w is n_rows rows of k elements.
+// y (n_tokens x n_rows) = x (n_tokens x k) times w^T; w is n_rows rows of k elements. A w
+// (or get_rows table) larger than the device's largest binding goes in windows of rows.
 void matmul(VulkanContext& ctx, GgmlType type, const Region& w, size_t row_stride, int64_t k,
             int64_t n_rows, const Region& x, int64_t n_tokens, const Region& y);
 // Quantized weights: the activations are first converted, like the CPU path does, to the
