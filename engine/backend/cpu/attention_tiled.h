@@ -11,6 +11,8 @@
 // from vec_math's soft_max over all kKvTile cells (invisible ones -inf), V is accumulated as
 // acc = fma(v, p, acc). The file is compiled with -ffp-contract=off so only the explicit
 // fmas fuse.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -21,6 +23,21 @@ namespace hearth::cpu {
 // Query tokens per block: large enough that a tile's conversion is shared by many rows,
 // small enough that the block's accumulators (tokens x group x head_dim_v floats) stay in L2.
 inline constexpr int kTiledBlockTokens = 16;
+
+// First cache cell query position p may see (sliding-window layers see the last window).
+inline int first_visible_cell(const AttentionParams& params, int p) {
+    return params.sliding_window > 0 ? std::max(0, p - params.sliding_window + 1) : 0;
+}
+
+// A raw q.k dot product to the score softmax sees. With a softcap ggml folds the cap into
+// the scale: cap * tanh(dot * (scale / cap)); both paths must take that order.
+inline float finish_score(const AttentionParams& params, float dot) {
+    if (params.softcap > 0.0f) {
+        const float s = dot * (params.scale / params.softcap);
+        return params.softcap * std::tanh(s);
+    }
+    return dot * params.scale;
+}
 
 // Scratch bytes one call of attention_tiled_block_avx512 needs.
 size_t attention_tiled_scratch_bytes(const AttentionParams& params);

@@ -29,19 +29,6 @@ size_t round_up16(size_t n) {
     return (n + 15) / 16 * 16;
 }
 
-int first_visible_cell(const AttentionParams& params, int p) {
-    return params.sliding_window > 0 ? std::max(0, p - params.sliding_window + 1) : 0;
-}
-
-// As the reference: the softcap folds the scale in (ggml's order), else one multiply.
-float finish_score(const AttentionParams& params, float dot) {
-    if (params.softcap > 0.0f) {
-        const float s = dot * (params.scale / params.softcap);
-        return params.softcap * std::tanh(s);
-    }
-    return dot * params.scale;
-}
-
 // Scratch layout, in floats: kt [dk * kKvTile] | vt [kKvTile * dv_pad] |
 // acc [rows * dv_pad] | max [rows] | sum [rows] | dots [group * kKvTile] | krow [dk_pad].
 struct Layout {

@@ -15,20 +15,6 @@
 namespace hearth::cpu {
 namespace {
 
-// The cells a query at position p may see: [first, p].
-int first_visible_cell(const AttentionParams& params, int p) {
-    return params.sliding_window > 0 ? std::max(0, p - params.sliding_window + 1) : 0;
-}
-
-float finish_score(const AttentionParams& params, float dot) {
-    if (params.softcap > 0.0f) {
-        // ggml folds the cap into the scale: cap * tanh(dot * (scale / cap)).
-        const float s = dot * (params.scale / params.softcap);
-        return params.softcap * std::tanh(s);
-    }
-    return dot * params.scale;
-}
-
 struct HeadTask {
     const float* q;    // head_dim_k floats
     const uint8_t* k;  // cache K base, offset to this kv head
