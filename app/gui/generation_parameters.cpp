@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "backend/vulkan/device_select.h"
+#include "gui/device_report.h"
 
 namespace hearth::gui {
 
@@ -94,7 +94,7 @@ void GenerationParameters::setDevice(const QString& v) {
 QStringList GenerationParameters::devices() const {
     static const QStringList list = [] {
         QStringList out{QStringLiteral("auto"), QStringLiteral("cpu")};
-        for (const auto& d : vulkan::probe_devices().devices) {
+        for (const auto& d : deviceReport().devices) {
             if (d.usable())
                 out << QStringLiteral("%1: %2").arg(d.index).arg(QString::fromStdString(d.name));
         }

@@ -41,13 +41,22 @@ QVariant InstalledModelsModel::data(const QModelIndex& index, int role) const {
             return r.facts.licence;
         case HasTemplateRole:
             return m.hasChatTemplate;
-        case MemoryTextRole:
-            return tr("%1 at %2 tokens · %3 free")
-                .arg(QLocale::system().formattedDataSize(qint64(need), 1))
-                .arg(contextTokens_)
-                .arg(available_ ? QLocale::system().formattedDataSize(qint64(available_), 1)
-                                : tr("unknown"));
+        case MemoryTextRole: {
+            const QLocale locale = QLocale::system();
+            QString text = tr("%1 at %2 tokens · %3 free")
+                               .arg(locale.formattedDataSize(qint64(need), 1))
+                               .arg(contextTokens_)
+                               .arg(available_ ? locale.formattedDataSize(qint64(available_), 1)
+                                               : tr("unknown"));
+            if (!deviceName_.isEmpty())
+                text += tr(" · %1 on %2")
+                            .arg(locale.formattedDataSize(qint64(deviceMemory_), 1), deviceName_);
+            return text;
+        }
         case FitsInMemoryRole:
+            // On a device the weights and the KV cache live in its memory; the engine would
+            // refuse the device and compute on the CPU, which needs the RAM.
+            if (!deviceName_.isEmpty() && need > deviceMemory_) return false;
             return available_ == 0 || need <= available_;
         case ErrorRole:
             return m.error;
@@ -81,6 +90,14 @@ void InstalledModelsModel::refresh(const ModelStore& store) {
     available_ = availableMemoryBytes();
     endResetModel();
     Q_EMIT countChanged();
+}
+
+void InstalledModelsModel::setComputeDevice(const QString& name, quint64 memoryBytes) {
+    deviceName_ = name;
+    deviceMemory_ = memoryBytes;
+    if (!rows_.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(rows_.size()) - 1),
+                           {MemoryTextRole, FitsInMemoryRole});
 }
 
 void InstalledModelsModel::setContextTokens(int tokens) {

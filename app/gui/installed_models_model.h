@@ -1,7 +1,8 @@
 #pragma once
 // InstalledModelsModel: the models page's list of installed models with everything the page
 // shows about each (ModelStore's listing + ModelFacts) and the memory estimate at a context
-// size against the RAM available now. Changed only on the GUI thread (refresh()).
+// size against the RAM available now and, when models load onto a Vulkan device, that
+// device's memory. Changed only on the GUI thread (refresh()).
 #include <QtQml/qqmlregistration.h>
 
 #include <QAbstractListModel>
@@ -43,6 +44,8 @@ public:
 
     void refresh(const ModelStore& store);
     void setContextTokens(int tokens);  // for the memory estimate
+    // The device models load onto: its name and device-local bytes; an empty name = the CPU.
+    void setComputeDevice(const QString& name, quint64 memoryBytes);
     QString pathAt(int row) const;
     QString fileNameAt(int row) const;
 
@@ -57,6 +60,8 @@ private:
     QVector<Row> rows_;
     int contextTokens_ = 4096;
     quint64 available_ = 0;
+    QString deviceName_;
+    quint64 deviceMemory_ = 0;
 };
 
 }  // namespace hearth::gui

@@ -10,6 +10,7 @@
 #include "core/models/model_catalog.h"
 #include "core/models/model_import.h"
 #include "core/models/quant_worker.h"
+#include "gui/device_report.h"
 
 namespace hearth::gui {
 
@@ -26,6 +27,17 @@ ModelsController::ModelsController(QObject* parent) : QObject(parent) {
     thread_.setObjectName(QStringLiteral("quant-worker"));
     thread_.start();
     installed_.setContextTokens(contextTokens_);
+    // The device a model loads onto with the automatic choice (ComputeDevice::open): the
+    // probe's selection, except that automatic never takes a software implementation.
+    const vulkan::DeviceReport& devices = deviceReport();
+    const QString request = qEnvironmentVariable("HEARTH_DEVICE");
+    const bool automatic = request.isEmpty() || request == QLatin1String("auto");
+    if (devices.selection.index >= 0) {
+        const vulkan::DeviceInfo& device = devices.devices.at(size_t(devices.selection.index));
+        if (!(automatic && device.software()))
+            installed_.setComputeDevice(QString::fromStdString(device.name),
+                                        device.device_local_bytes);
+    }
     connect(&catalog_, &CatalogModel::installed, this, [this](const QString& name) {
         installed_.refresh(store_);
         status_ = tr("Installed %1").arg(name);

@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "gui/generation_parameters.h"
+#include "gui/installed_models_model.h"
 #include "gui/message_blocks.h"
 #include "gui/model_picker_model.h"
 #include "gui/search_results_model.h"
@@ -86,6 +87,36 @@ private Q_SLOTS:
         QFile::remove(home.modelsDir() + QStringLiteral("/stories260K.gguf"));
         models.refresh();
         QCOMPARE(models.rowCount(), 0);
+    }
+
+    void memoryEstimateNamesTheDeviceAndItsMemory() {
+        hearth::test::GuiHome home(true);
+        QVERIFY(home.ok());
+        InstalledModelsModel models;
+        QAbstractItemModelTester tester(&models,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        models.refresh(hearth::ModelStore(home.modelsDir()));
+        QCOMPARE(models.rowCount(), 1);
+        const auto text = [&] {
+            return models.data(models.index(0), InstalledModelsModel::MemoryTextRole).toString();
+        };
+        const auto fits = [&] {
+            return models.data(models.index(0), InstalledModelsModel::FitsInMemoryRole).toBool();
+        };
+        QVERIFY2(
+            text().contains(QStringLiteral(" free")) && !text().contains(QStringLiteral(" on ")),
+            qPrintable(text()));
+        QVERIFY(fits());  // stories260K needs a few MB of RAM
+
+        QSignalSpy changed(&models, &QAbstractItemModel::dataChanged);
+        models.setComputeDevice(QStringLiteral("Test GPU"), 1024);  // 1 KiB: too small
+        QCOMPARE(changed.size(), 1);
+        QVERIFY2(text().endsWith(QStringLiteral(" on Test GPU")), qPrintable(text()));
+        QVERIFY(!fits());
+        models.setComputeDevice(QStringLiteral("Test GPU"), quint64(8) << 30);
+        QVERIFY(fits());
+        models.setComputeDevice(QString(), 0);
+        QVERIFY(!text().contains(QStringLiteral("Test GPU")));
     }
 
     void searchResultsHighlightMatches() {
