@@ -25,6 +25,10 @@ Item {
     readonly property int barGap: 3
     readonly property int groupWidth: series.length * (barWidth + barGap) - barGap
     readonly property int groupPitch: groupWidth + 72
+    // The candidates share the plot's width, each group centred in its slot; with many of
+    // them the slots shrink no further than one pitch.
+    readonly property real slotWidth: Math.max(groupPitch,
+                                               (plot.width - 16) / Math.max(1, comparisons.count))
     function maxOf(role) {
         return role === "sizeBytes" ? comparisons.maxSize
              : role === "meanKld" ? comparisons.maxKld : comparisons.maxSpeed
@@ -90,7 +94,7 @@ Item {
                 id: group
                 property var row: model
                 objectName: "chartGroup_" + model.quantType
-                x: 16 + index * chart.groupPitch
+                x: 16 + index * chart.slotWidth + (chart.slotWidth - chart.groupWidth) / 2
                 width: chart.groupWidth
                 height: plot.height
                 Repeater {
