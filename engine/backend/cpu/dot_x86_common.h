@@ -43,6 +43,13 @@ inline int hsum_epi32(__m256i v) {
     return _mm_cvtsi128_si32(s);
 }
 
+// Four bytes at any alignment: block fields are packed without padding.
+inline uint32_t load_u32(const void* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
 inline float h2f(uint16_t h) {
     return _cvtsh_ss(h);
 }

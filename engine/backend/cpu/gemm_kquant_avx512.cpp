@@ -56,12 +56,6 @@ struct alignas(64) Q6KPrepared {
 static_assert(sizeof(Q4KPrepared) == kKGemmPreparedBlockBytes);
 static_assert(sizeof(Q6KPrepared) == kKGemmPreparedBlockBytes);
 
-inline int32_t load_i32(const void* p) {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-}
-
 // ---- activation packing ----------------------------------------------------------------
 
 void pack_q8_k(int64_t n, const void* act, size_t act_stride, void* packed) {
@@ -71,7 +65,7 @@ void pack_q8_k(int64_t n, const void* act, size_t act_stride, void* packed) {
                                                            size_t(t) * act_stride);
         for (int64_t i = 0; i < n / kQK_K; ++i) {
             for (int g = 0; g < kQK_K / 4; ++g)
-                out[i].q[g][t] = uint32_t(load_i32(y[i].qs + 4 * g)) ^ 0x80808080u;
+                out[i].q[g][t] = load_u32(y[i].qs + 4 * g) ^ 0x80808080u;
             for (int j = 0; j < 4; ++j) {
                 const int16_t* bs = y[i].bsums + 4 * j;
                 const auto lo = uint16_t(bs[0] + bs[1]);
@@ -174,7 +168,7 @@ inline __m512i offset_dot(const __m512i a[kGroups], const void* weights) {
     __m512i s = _mm512_setzero_si512();
     for (int g = 0; g < kGroups; ++g) {
         s = _mm512_dpbusd_epi32(
-            s, a[g], _mm512_set1_epi32(load_i32(static_cast<const int8_t*>(weights) + 4 * g)));
+            s, a[g], _mm512_set1_epi32(int(load_u32(static_cast<const int8_t*>(weights) + 4 * g))));
     }
     return s;
 }

@@ -46,12 +46,6 @@ struct LanePrepared {
 };
 static_assert(sizeof(LanePrepared) == kLanePreparedBlockBytes);
 
-inline int32_t load_i32(const void* p) {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-}
-
 // ---- activation packing ----------------------------------------------------------------
 
 template <typename Act>
@@ -62,7 +56,7 @@ void pack(int64_t n, const void* act, size_t act_stride, void* packed) {
             reinterpret_cast<const Act*>(static_cast<const uint8_t*>(act) + size_t(t) * act_stride);
         for (int64_t i = 0; i < n / kQK; ++i) {
             for (int j = 0; j < 8; ++j)
-                out[i].q[j][t] = uint32_t(load_i32(y[i].qs + 4 * j)) ^ 0x80808080u;
+                out[i].q[j][t] = load_u32(y[i].qs + 4 * j) ^ 0x80808080u;
             out[i].d[t] = h2f(y[i].d);
             if constexpr (std::is_same_v<Act, BlockQ8_1>) {
                 out[i].s[t] = h2f(y[i].s);
@@ -108,7 +102,7 @@ void prepare(int64_t n, const void* w, size_t row_stride, int rows, void* prepar
 }
 
 inline __mmask32 high_bits(const uint8_t* qh) {
-    return static_cast<__mmask32>(uint32_t(load_i32(qh)));
+    return static_cast<__mmask32>(load_u32(qh));
 }
 
 void prepare_q4_0(int64_t n, const void* w, size_t stride, int rows, void* out) {
@@ -168,7 +162,7 @@ void tile(int64_t n, const void* w, size_t stride, const void* packed, float* ou
             for (int r = 0; r < kR; ++r) {
                 const __m512i s =
                     _mm512_dpbusd_epi32(_mm512_set1_epi32(x[r][i].bias[j]), a,
-                                        _mm512_set1_epi32(load_i32(x[r][i].q + 4 * j)));
+                                        _mm512_set1_epi32(int(load_u32(x[r][i].q + 4 * j))));
                 acc[r][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), scale[r], acc[r][j]);
             }
         }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/cpu/kernels_dispatch.h"
 #include "backend/vulkan/context.h"
 #include "backend/vulkan/fault.h"
 #include "backend/vulkan/ops.h"
@@ -62,10 +63,10 @@ constexpr uint32_t kFloatRowsPerGroup = 8;
 // tokens per invocation in the multi-token variant.
 constexpr uint32_t kQuantRowsPerGroup = 32;
 constexpr uint32_t kQuantTokensPerGroup = 4;
-// Where the CPU's matmul changes float order (backend/cpu/kernels_dispatch.h): ggml's
-// tiled Q6_K order from this many tokens, and groups of this many tokens for Q4_K.
-constexpr int64_t kTiledMinTokens = 8;
-constexpr int64_t kMultiTokens = 4;
+// Where the CPU's matmul changes float order, its own thresholds: ggml's tiled Q6_K order
+// from cpu::kTiledMinTokens tokens, groups of cpu::kMultiTokens tokens for Q4_K.
+using cpu::kMultiTokens;
+using cpu::kTiledMinTokens;
 
 // The activation blocks a quantized weight type is dotted with (quantize_act.comp): Q8_1
 // layout for the 32-element formats (Q8_0 weights use its d and q), Q8_K for K-quants.
