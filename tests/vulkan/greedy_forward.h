@@ -41,4 +41,11 @@ inline GreedyRun greedy_forward(const hearth::ModelWeights& model, hearth::Backe
     return run;
 }
 
+// How many different tokens a run chose: a comparison of repetitive output (one token over
+// and over) would cover few attention states.
+inline size_t distinct_tokens(std::vector<int32_t> tokens) {
+    std::sort(tokens.begin(), tokens.end());
+    return size_t(std::unique(tokens.begin(), tokens.end()) - tokens.begin());
+}
+
 }  // namespace vulkan_test
