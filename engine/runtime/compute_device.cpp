@@ -77,7 +77,7 @@ std::unique_ptr<ComputeDevice> ComputeDevice::open(const std::string& request,
         return cd;
     }
     const vulkan::DeviceInfo& info = report.devices[size_t(index)];
-    if (automatic && info.software()) {
+    if (automatic && !vulkan::automatic_may_use(info)) {
         spdlog::info(
             "compute: CPU (the only Vulkan device, {}, is a software implementation and slower "
             "than the CPU backend; --device {} uses it anyway)",

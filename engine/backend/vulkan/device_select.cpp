@@ -37,6 +37,10 @@ bool parse_index(const std::string& s, int& out) {
 
 }  // namespace
 
+bool automatic_may_use(const DeviceInfo& device) {
+    return !device.software();
+}
+
 DeviceSelection select_device(const std::vector<DeviceInfo>& devices, const char* env) {
     DeviceSelection sel;
     if (env && *env) {

@@ -17,6 +17,11 @@ struct DeviceSelection {
     std::string reason;  // one line, for logs and `hearth devices`
 };
 
+// Whether the automatic choice (no device named) may compute on `device`: not on a software
+// implementation, which is slower than Hearth's own CPU backend on the same cores. Naming
+// the device (--device N, HEARTH_DEVICE=N) uses it anyway.
+bool automatic_may_use(const DeviceInfo& device);
+
 // Pure: `env` is HEARTH_DEVICE's value or nullptr.
 DeviceSelection select_device(const std::vector<DeviceInfo>& devices, const char* env);
 
