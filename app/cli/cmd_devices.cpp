@@ -2,8 +2,6 @@
 // Hearth computes on and why. No driver or no device is a normal answer (exit 0): Hearth then
 // runs everything on its CPU backend.
 #include <cstdio>
-#include <cstdlib>
-#include <string_view>
 
 #include "backend/vulkan/device_select.h"
 #include "backend/vulkan/feature_use.h"
@@ -66,12 +64,8 @@ int cmdDevices(const QStringList& args) {
         }
         if (!d.usable()) std::printf("    unusable  %s\n", d.unusable_reason.c_str());
     }
-    const char* env = std::getenv("HEARTH_DEVICE");
-    const bool automatic = !env || !*env || std::string_view(env) == "auto";
-    if (report.selection.index >= 0 && automatic &&
-        report.devices[size_t(report.selection.index)].software()) {
-        // As the engine decides (runtime/compute_device.cpp): a software device runs on the
-        // CPU as well, slower than the CPU backend, so it is only used when named.
+    if (report.selection.index >= 0 && vulkan::device_env_is_automatic() &&
+        !vulkan::automatic_may_use(report.devices[size_t(report.selection.index)])) {
         std::printf(
             "Hearth uses its CPU backend: device %d is a software implementation, slower than "
             "the CPU backend (--device %d or HEARTH_DEVICE=%d uses it).\n",

@@ -29,11 +29,9 @@ ModelsController::ModelsController(QObject* parent) : QObject(parent) {
     installed_.setContextTokens(contextTokens_);
     // The device a model loads onto with the automatic choice, as ComputeDevice::open decides.
     const vulkan::DeviceReport& devices = deviceReport();
-    const QString request = qEnvironmentVariable("HEARTH_DEVICE");
-    const bool automatic = request.isEmpty() || request == QLatin1String("auto");
     if (devices.selection.index >= 0) {
         const vulkan::DeviceInfo& device = devices.devices.at(size_t(devices.selection.index));
-        if (!automatic || vulkan::automatic_may_use(device))
+        if (!vulkan::device_env_is_automatic() || vulkan::automatic_may_use(device))
             installed_.setComputeDevice(QString::fromStdString(device.name),
                                         device.device_local_bytes);
     }

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <exception>
+#include <string_view>
 
 #include "backend/vulkan/instance.h"
 
@@ -39,6 +40,11 @@ bool parse_index(const std::string& s, int& out) {
 
 bool automatic_may_use(const DeviceInfo& device) {
     return !device.software();
+}
+
+bool device_env_is_automatic() {
+    const char* env = std::getenv("HEARTH_DEVICE");
+    return !env || !*env || std::string_view(env) == "auto";
 }
 
 DeviceSelection select_device(const std::vector<DeviceInfo>& devices, const char* env) {

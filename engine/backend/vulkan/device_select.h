@@ -22,6 +22,9 @@ struct DeviceSelection {
 // the device (--device N, HEARTH_DEVICE=N) uses it anyway.
 bool automatic_may_use(const DeviceInfo& device);
 
+// Whether HEARTH_DEVICE leaves the choice automatic: unset, empty or "auto".
+bool device_env_is_automatic();
+
 // Pure: `env` is HEARTH_DEVICE's value or nullptr.
 DeviceSelection select_device(const std::vector<DeviceInfo>& devices, const char* env);
 
