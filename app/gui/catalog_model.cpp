@@ -81,10 +81,7 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
         case ProgressTextRole: {
             if (!r.running) return QString();
             if (r.total <= 0) return tr("Contacting the package index…");
-            QString text = tr("%1 of %2").arg(sizeText(r.done), sizeText(r.total));
-            if (r.done < r.total && r.bytesPerSecond > 0)
-                text += QStringLiteral(" · ") + tr("%1/s").arg(sizeText(qint64(r.bytesPerSecond)));
-            return text;
+            return downloadProgressText(r.done, r.total, r.bytesPerSecond);
         }
         case StatusRole:
             return r.status;

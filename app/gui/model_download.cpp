@@ -31,14 +31,7 @@ void ModelDownload::start() {
     auto* job = new PullJob(entry_);
     connect(job, &PullJob::status, this, &ModelDownload::setStatus);
     connect(job, &PullJob::progress, this, [this](qint64 done, qint64 total, double speed) {
-        const QLocale locale = QLocale::system();
-        QString line = tr("Downloaded %1 of %2")
-                           .arg(locale.formattedDataSize(done, 1, QLocale::DataSizeSIFormat),
-                                locale.formattedDataSize(total, 1, QLocale::DataSizeSIFormat));
-        if (speed > 0 && done < total)
-            line += QStringLiteral(" · ") + tr("%1/s").arg(locale.formattedDataSize(
-                                                qint64(speed), 1, QLocale::DataSizeSIFormat));
-        setStatus(line);
+        setStatus(tr("Downloaded %1").arg(downloadProgressText(done, total, speed)));
     });
     connect(job, &PullJob::done, this,
             [this](bool ok, bool, const QString& error) { finish(ok, error); });

@@ -1,11 +1,23 @@
 #include "gui/pull_job.h"
 
+#include <QLocale>
 #include <QThread>
 
 #include "core/models/model_puller.h"
 #include "core/models/model_store.h"
 
 namespace hearth::gui {
+
+QString downloadProgressText(qint64 done, qint64 total, double bytesPerSecond) {
+    const QLocale locale = QLocale::system();
+    const auto size = [&](qint64 bytes) {
+        return locale.formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+    };
+    QString text = PullJob::tr("%1 of %2").arg(size(done), size(total));
+    if (bytesPerSecond > 0 && done < total)
+        text += QStringLiteral(" · ") + PullJob::tr("%1/s").arg(size(qint64(bytesPerSecond)));
+    return text;
+}
 
 PullJob::PullJob(CatalogEntry entry) : entry_(std::move(entry)) {}
 

@@ -14,6 +14,10 @@ class QThread;
 
 namespace hearth::gui {
 
+// "12.3 MB of 98.4 MB · 4.1 MB/s" (the speed while bytes are still coming): how the catalog
+// rows and the first-run offer show a PullJob's progress.
+QString downloadProgressText(qint64 done, qint64 total, double bytesPerSecond);
+
 class PullJob : public QObject {
     Q_OBJECT
 public:
